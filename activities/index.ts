@@ -1,0 +1,367 @@
+/**
+ * Every side effect of the workflows. Each activity is idempotent through a business key
+ * (a unique constraint or an outbox row), so a retried activity never doubles a row or an email.
+ * Factory in the style of samples-typescript `activities-dependency-injection`.
+ */
+import { createHmac } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../src/domain/failures';
+import type { Orm } from '../src/db/orm';
+import { formatLocal } from '../src/format';
+import { t, type MessageKey } from '../src/i18n';
+import type { Locale, Role } from '../src/domain/enums';
+import { messageIdFor, type Mailer } from '../src/mail/mailer';
+import type { ClockRowInput, TimelineEventInput } from '../workflows/clue.workflow';
+
+export interface ActivityDeps {
+  orm: Orm;
+  mailer: Mailer;
+  policeWebhook?: { url: string; secret: string };
+  log?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+}
+
+export interface Owner {
+  type: 'clue' | 'campaign';
+  id: string;
+  ref?: string;
+}
+
+export interface Audience {
+  /** Staff of these units. */
+  unitIds?: string[];
+  /** Heads of these units only. */
+  unitHeadsOf?: string[];
+  /** Everyone with these roles. */
+  roles?: Role[];
+}
+
+export type TemplateName =
+  | 'reminder'
+  | 'escalation'
+  | 'stageChanged'
+  | 'referral'
+  | 'referralReturned'
+  | 'campaignPhase'
+  | 'accountability'
+  | 'followUp'
+  | 'extensionRequested'
+  | 'informationExchanged';
+
+export interface NotifyInput {
+  key: string;
+  kind: string;
+  template: TemplateName;
+  audience: Audience;
+  params: Record<string, string | number>;
+  owner?: Owner;
+}
+
+export interface ProjectInput {
+  owner: Owner;
+  clue?: {
+    stage: string;
+    nature: string | null;
+    grade: string;
+    keyClue: boolean;
+    overdueLevel: number;
+    nextDueAt: number | null;
+    closedAt: number | null;
+    referredToUnitId: string | null;
+  };
+  clocks: ClockRowInput[];
+  events: TimelineEventInput[];
+}
+
+interface Recipient {
+  id: string;
+  email: string;
+  locale: Locale;
+  unit_id: string | null;
+}
+
+/** Parameters whose values are codes get the recipient's language label (e.g. task → 核查). */
+const TRANSLATED_PARAMS: Record<string, string> = { stage: 'stage', task: 'task', level: 'level', phase: 'campaignPhase' };
+
+export function render(locale: Locale, template: TemplateName, params: Record<string, string | number>, unitNames: Map<string, { zh: string; en: string }>) {
+  const p: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const kind = TRANSLATED_PARAMS[k];
+    const key = kind ? (`${kind}.${v}` as MessageKey) : undefined;
+    if (key && t(locale, key) !== key) p[k] = t(locale, key);
+    else if ((k === 'unit' || k === 'unitName') && unitNames.has(String(v))) {
+      const n = unitNames.get(String(v))!;
+      p[k] = locale === 'en' ? n.en : n.zh;
+    } else if (k.endsWith('At') && typeof v === 'number') p[k] = formatLocal(v, locale);
+    else p[k] = v;
+  }
+  return { subject: t(locale, `${template}.subject` as MessageKey, p), body: t(locale, `${template}.body` as MessageKey, p) };
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const em = (): EntityManager => deps.orm.em.fork() as EntityManager;
+
+  async function recipients(e: EntityManager, a: Audience): Promise<Recipient[]> {
+    return e.getConnection().execute<Recipient[]>(
+      `select id, email, locale, unit_id from users
+        where active and (
+          (unit_id = any(?::text[]) and role in ('unit_officer','police_liaison','coordinator'))
+          or (unit_id = any(?::text[]) and is_unit_head)
+          or role = any(?::text[]))
+        order by id`,
+      [toPgArray(a.unitIds ?? []), toPgArray(a.unitHeadsOf ?? []), toPgArray(a.roles ?? [])],
+    );
+  }
+
+  async function unitNames(e: EntityManager): Promise<Map<string, { zh: string; en: string }>> {
+    const rows = await e.getConnection().execute<{ id: string; name_zh: string; name_en: string }[]>('select id, name_zh, name_en from units');
+    return new Map(rows.map((r) => [r.id, { zh: r.name_zh, en: r.name_en }]));
+  }
+
+  /** Send every pending outbox row of this key; a failure throws so Temporal retries the activity. */
+  async function deliver(e: EntityManager, keyPrefix: string): Promise<number> {
+    const rows = await e
+      .getConnection()
+      .execute<{ id: number; key: string; to_addr: string; subject: string; body: string; message_id: string }[]>(
+        `select id, key, to_addr, subject, body, message_id from mail_outbox where status = 'pending' and key like ? order by id`,
+        [`${escapeLike(keyPrefix)}%`],
+      );
+    let failures = 0;
+    let lastError: unknown;
+    for (const r of rows) {
+      try {
+        await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
+        await e.getConnection().execute(`update mail_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = ?`, [r.id]);
+      } catch (err) {
+        failures += 1;
+        lastError = err;
+        await e
+          .getConnection()
+          .execute(`update mail_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 500), r.id]);
+      }
+    }
+    if (failures > 0) throw new Error(`${failures} email(s) not delivered yet: ${(lastError as Error).message}`);
+    return rows.length;
+  }
+
+  async function notify(n: NotifyInput): Promise<{ recipients: number }> {
+    const e = em();
+    const users = await recipients(e, n.audience);
+    const names = await unitNames(e);
+    await e.transactional(async (tx) => {
+      for (const u of users) {
+        const { subject, body } = render(u.locale, n.template, n.params, names);
+        await tx
+          .getConnection()
+          .execute(
+            `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
+            [n.key, u.id, u.unit_id, n.kind, subject, body, u.locale, n.owner?.type ?? null, n.owner?.id ?? null],
+          );
+        const mailKey = `${n.key}|${u.id}`;
+        await tx
+          .getConnection()
+          .execute(
+            `insert into mail_outbox (key, to_addr, subject, body, message_id, status) values (?,?,?,?,?,'pending') on conflict (key) do nothing`,
+            [mailKey, u.email, subject, body, messageIdFor(n.key, u.email)],
+          );
+      }
+    });
+    await deliver(e, `${n.key}|`);
+    return { recipients: users.length };
+  }
+
+  async function project(p: ProjectInput): Promise<void> {
+    await em().transactional(async (tx) => {
+      const c = tx.getConnection();
+      if (p.clue && p.owner.type === 'clue') {
+        const x = p.clue;
+        await c.execute(
+          `update clues set stage = ?, nature = ?, grade = ?, key_clue = ?, overdue_level = ?, next_due_at = ?, closed_at = ?, referred_to_unit_id = coalesce(?, referred_to_unit_id), updated_at = now() where id = ?`,
+          [x.stage, x.nature, x.grade, x.keyClue, x.overdueLevel, toDate(x.nextDueAt), toDate(x.closedAt), x.referredToUnitId, p.owner.id],
+        );
+      }
+      for (const k of p.clocks) {
+        await c.execute(
+          `insert into clocks (key, owner_type, owner_id, clock_id, task, unit_id, label, started_at, due_at, status, level, completed_at, late, updated_at)
+           values (?,?,?,?,?,?,?,?,?,?,?,?,?, now())
+           on conflict (key) do update set due_at = excluded.due_at, status = excluded.status, level = excluded.level,
+             completed_at = excluded.completed_at, late = excluded.late, updated_at = now()`,
+          [
+            `${p.owner.type}:${p.owner.id}:${k.clockId}`,
+            p.owner.type,
+            p.owner.id,
+            k.clockId,
+            k.task,
+            k.unitId,
+            k.label,
+            new Date(k.startedAt),
+            new Date(k.dueAt),
+            k.status,
+            k.level,
+            toDate(k.completedAt),
+            k.late,
+          ],
+        );
+        // An escalation is resolved once its clock is done, cancelled or re-armed (level back to 0).
+        if (k.status === 'done' || k.status === 'cancelled' || k.level === 0) {
+          await c.execute(
+            `update escalations set status = 'resolved', resolved_at = coalesce(?, now()) where owner_type = ? and owner_id = ? and clock_id = ? and status <> 'resolved'`,
+            [toDate(k.completedAt), p.owner.type, p.owner.id, k.clockId],
+          );
+        }
+      }
+      for (const ev of p.events) {
+        await c.execute(
+          `insert into timeline_events (key, owner_type, owner_id, kind, actor_id, actor_role, data, at) values (?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
+          [ev.key, p.owner.type, p.owner.id, ev.kind, ev.actorId ?? null, ev.actorRole ?? null, JSON.stringify(ev.data), new Date(ev.at)],
+        );
+      }
+    });
+  }
+
+  async function sendReminder(p: { key: string; owner: Owner; clock: ClockRowInput }): Promise<void> {
+    await notify({
+      key: `reminder:${p.key}`,
+      kind: 'reminder',
+      template: p.clock.task === 'follow_up' ? 'followUp' : 'reminder',
+      audience: { unitIds: [p.clock.unitId] },
+      params: { clueRef: p.owner.ref ?? p.owner.id, task: p.clock.task, dueAt: p.clock.dueAt, unit: p.clock.unitId },
+      owner: p.owner,
+    });
+  }
+
+  /**
+   * One rung of the ladder (notice VI.1): level 1 → the unit's head and the District Office;
+   * level 2 → district leadership; the top level → leading group plus an accountability record.
+   */
+  async function recordEscalation(p: { key: string; owner: Owner; clock: ClockRowInput; level: number; topLevel: number }): Promise<void> {
+    const e = em();
+    const now = new Date();
+    await e.transactional(async (tx) => {
+      await tx.getConnection().execute(
+        `insert into escalations (key, owner_type, owner_id, owner_ref, clock_id, task, unit_id, level, due_at, escalated_at, status)
+         values (?,?,?,?,?,?,?,?,?,?,'open') on conflict (key) do nothing`,
+        [p.key, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, p.clock.unitId, p.level, new Date(p.clock.dueAt), now],
+      );
+      // The previous rung is superseded by this one.
+      await tx.getConnection().execute(
+        `update escalations set status = 'resolved', resolved_at = ? where owner_type = ? and owner_id = ? and clock_id = ? and level < ? and status = 'open'`,
+        [now, p.owner.type, p.owner.id, p.clock.clockId, p.level],
+      );
+      if (p.level >= p.topLevel) {
+        await tx.getConnection().execute(
+          `insert into accountability_records (key, unit_id, owner_type, owner_id, owner_ref, clock_id, task, due_at, level, recorded_at)
+           values (?,?,?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
+          [p.key, p.clock.unitId, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, new Date(p.clock.dueAt), p.level, now],
+        );
+      }
+    });
+    const audience: Audience =
+      p.level === 1
+        ? { unitIds: [p.clock.unitId], unitHeadsOf: [p.clock.unitId], roles: ['coordinator'] }
+        : p.level === 2
+          ? { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] }
+          : { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] };
+    const daysOverdue = Math.max(0, Math.floor((Date.now() - p.clock.dueAt) / 86_400_000));
+    await notify({
+      key: `escalation:${p.key}`,
+      kind: 'escalation',
+      template: p.level >= p.topLevel ? 'accountability' : 'escalation',
+      audience,
+      params: { clueRef: p.owner.ref ?? p.owner.id, task: p.clock.task, level: p.level, dueAt: p.clock.dueAt, daysOverdue, unit: p.clock.unitId },
+      owner: p.owner,
+    });
+  }
+
+  /** Hand-off to public security: persist the package, notify the liaison, and push it to the agency's case system if configured. */
+  async function sendReferral(p: {
+    referralId: string;
+    clueId: string;
+    seq: number;
+    policeUnitId: string;
+    reason: string;
+    by: string;
+    disposal: Record<string, unknown>;
+  }): Promise<void> {
+    const e = em();
+    const [clue] = await e.getConnection().execute<Record<string, unknown>[]>(
+      `select id, ref, source_channel, description, subject_name, subject_kind, credit_code, registration_place, operating_place,
+              frequent_changes, key_area, key_behaviours, online, amount_cny, participants, public_opinion, stability_risk,
+              lead_unit_id, co_handling_unit_ids, risk_score, grade, created_at
+         from clues where id = ?`,
+      [p.clueId],
+    );
+    if (!clue) throw ApplicationFailure.create({ type: FailureType.Permanent, message: `clue ${p.clueId} not found`, nonRetryable: true });
+    // Reporter identity is deliberately not part of the package: it stays with coordinators.
+    const pkg = { referralId: p.referralId, reason: p.reason, clue, ...p.disposal, preparedAt: new Date().toISOString() };
+    await e.getConnection().execute(
+      `insert into referrals (id, clue_id, seq, police_unit_id, package, sent_at, status) values (?,?,?,?,?,now(),'awaiting') on conflict (id) do nothing`,
+      [p.referralId, p.clueId, p.seq, p.policeUnitId, JSON.stringify(pkg)],
+    );
+    await notify({
+      key: `referral:${p.referralId}`,
+      kind: 'referral',
+      template: 'referral',
+      audience: { unitIds: [p.policeUnitId] },
+      params: { clueRef: String(clue.ref), unit: p.policeUnitId },
+      owner: { type: 'clue', id: p.clueId, ref: String(clue.ref) },
+    });
+    if (deps.policeWebhook) {
+      const [row] = await e.getConnection().execute<{ package: unknown; webhook_status: string | null }[]>(
+        'select package, webhook_status from referrals where id = ?',
+        [p.referralId],
+      );
+      if (row?.webhook_status !== 'delivered') {
+        await postWebhook(deps.policeWebhook, p.referralId, row?.package ?? pkg);
+        await e.getConnection().execute(`update referrals set webhook_status = 'delivered' where id = ?`, [p.referralId]);
+      }
+    }
+  }
+
+  async function recordReferralAcknowledgement(p: {
+    referralId: string;
+    decision: 'accepted' | 'returned';
+    policeCaseNumber?: string;
+    reason?: string;
+    by: string;
+  }): Promise<void> {
+    await em()
+      .getConnection()
+      .execute(
+        `update referrals set status = ?, police_case_number = ?, reason = ?, acknowledged_by = ?, acknowledged_at = coalesce(acknowledged_at, now()) where id = ?`,
+        [p.decision, p.policeCaseNumber ?? null, p.reason ?? null, p.by, p.referralId],
+      );
+  }
+
+  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement };
+}
+
+/** Signed webhook: HMAC-SHA256 over the exact body; the referral id is the idempotency key for the receiver. */
+export async function postWebhook(hook: { url: string; secret: string }, referralId: string, pkg: unknown): Promise<void> {
+  const body = JSON.stringify({ type: 'referral', referralId, package: pkg });
+  const signature = createHmac('sha256', hook.secret).update(body).digest('hex');
+  const res = await fetch(hook.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': referralId,
+      'x-signature-sha256': signature,
+    },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+    throw ApplicationFailure.create({ type: FailureType.Permanent, message: `case system rejected referral ${referralId}: HTTP ${res.status}`, nonRetryable: true });
+  }
+  if (!res.ok) throw new Error(`case system answered HTTP ${res.status} for referral ${referralId}`);
+}
+
+function toDate(ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(ms);
+}
+function toPgArray(xs: string[]): string {
+  return `{${xs.map((x) => `"${x.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}

@@ -1,0 +1,35 @@
+import { ApiTokenSchema, UserSchema } from './user.entity';
+import { ClueSchema } from './clue.entity';
+import { UnitSchema } from './unit.entity';
+import {
+  AccountabilityRecordSchema,
+  AuditEntrySchema,
+  ClockRowSchema,
+  EscalationSchema,
+  IdempotencyRecordSchema,
+  MailOutboxSchema,
+  NotificationSchema,
+  ReferralSchema,
+  TimelineEventSchema,
+} from './ledger.entity';
+
+export * from './unit.entity';
+export * from './user.entity';
+export * from './clue.entity';
+export * from './ledger.entity';
+
+export const entities = [
+  UnitSchema,
+  UserSchema,
+  ApiTokenSchema,
+  ClueSchema,
+  TimelineEventSchema,
+  ClockRowSchema,
+  NotificationSchema,
+  MailOutboxSchema,
+  EscalationSchema,
+  AccountabilityRecordSchema,
+  ReferralSchema,
+  AuditEntrySchema,
+  IdempotencyRecordSchema,
+];

@@ -1,0 +1,1 @@
+export { clueWorkflow } from './clue.workflow';
