@@ -73,6 +73,8 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   POLICE_WEBHOOK_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   POLICE_WEBHOOK_SECRET: z.string().min(16).optional(),
+  DISTRICT_OFFICE_UNIT_ID: z.string().default('district-office'),
+  POLICE_UNIT_ID: z.string().default('public-security'),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
@@ -96,6 +98,7 @@ export interface Config {
   logLevel: string;
   policeWebhook: { url: string; secret: string } | undefined;
   seedDemo: 'auto' | 'true' | 'false';
+  units: { districtOffice: string; police: string };
   worker: { maxCachedWorkflows: number; maxConcurrentActivities: number };
 }
 
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     policeWebhook: e.POLICE_WEBHOOK_URL ? { url: e.POLICE_WEBHOOK_URL, secret: e.POLICE_WEBHOOK_SECRET! } : undefined,
     seedDemo: e.SEED_DEMO,
+    units: { districtOffice: e.DISTRICT_OFFICE_UNIT_ID, police: e.POLICE_UNIT_ID },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
   };
 }

@@ -1,0 +1,182 @@
+/** The HTTP API (Express 5): security headers, limits, bearer auth, the route table, problem+json errors. */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import { pinoHttp } from 'pino-http';
+import client from 'prom-client';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppContext } from '../src/context';
+import { bearerAuth } from './auth';
+import { errorHandler, sendProblem } from './problem';
+import { buildOpenApi, mount, type RouteDef } from './registry';
+import { clueRoutes } from './routes/clues';
+import { peopleRoutes } from './routes/people';
+
+export interface ApiExtras {
+  /** Extra route groups (campaigns, ledger, ...), each given the context. */
+  routeGroups?: ((ctx: AppContext) => RouteDef[])[];
+  /** Extra plain Express mounts (web pages) outside /api/v1. */
+  pages?: (app: express.Express, ctx: AppContext) => void;
+}
+
+export const routeGroups: ((ctx: AppContext) => RouteDef[])[] = [clueRoutes, peopleRoutes];
+
+export function allRoutes(ctx: AppContext, extras: ApiExtras = {}): RouteDef[] {
+  return [...routeGroups, ...(extras.routeGroups ?? [])].flatMap((g) => g(ctx));
+}
+
+export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const httpCount = new client.Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'status'], registers: [registry] });
+  const httpTime = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP latency',
+    labelNames: ['method'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    req.requestId = incoming && /^[A-Za-z0-9-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    const end = httpTime.startTimer({ method: req.method });
+    res.on('finish', () => {
+      end();
+      httpCount.inc({ method: req.method, status: String(res.statusCode) });
+    });
+    // Request timeout: a hung dependency answers 503 instead of holding the socket.
+    const timer = setTimeout(() => {
+      if (!res.headersSent) {
+        res.setHeader('Retry-After', '5');
+        sendProblem(res, 503, 'service-unavailable', 'the request took too long');
+      }
+    }, ctx.config.http.requestTimeoutMs);
+    res.on('close', () => clearTimeout(timer));
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId: (req) => (req as Request).requestId ?? randomUUID(),
+      // Only method, path (no query string: it may carry search text) and status; never headers or bodies.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await (ctx.orm.em.fork() as EntityManager).getConnection().execute('select 1');
+      checks.database = 'ok';
+    } catch (err) {
+      checks.database = `unavailable: ${(err as Error).message}`;
+    }
+    try {
+      await ctx.temporal.workflowService.getSystemInfo({});
+      checks.temporal = 'ok';
+    } catch (err) {
+      checks.temporal = `unavailable: ${(err as Error).message}`;
+    }
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    if (!ok) res.setHeader('Retry-After', '5');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  const routes = allRoutes(ctx, extras);
+  const openapi = buildOpenApi(routes);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get('/api/v1/docs', (_req, res) => {
+    res.type('html').send(docsPage(openapi as unknown as OpenApiDoc));
+  });
+
+  const api = express.Router();
+  api.use(bearerAuth(ctx));
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.http.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => (req as Request).principal?.tokenId ?? 'anonymous',
+      handler: (req, res) => {
+        sendProblem(res, 429, 'rate-limited', 'rate limit exceeded for this token');
+      },
+    }),
+  );
+  api.use((req, res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
+      return sendProblem(res, 415, 'unsupported-media-type', 'send application/json');
+    }
+    next();
+  });
+  api.use(express.json({ limit: ctx.config.http.bodyLimit, strict: true }));
+  // Audit every successful write with actor, role, unit and request id.
+  api.use((req, res, next) => {
+    if (req.method !== 'GET') {
+      res.on('finish', () => {
+        if (res.statusCode < 400 && req.principal) {
+          const p = req.principal;
+          void (ctx.orm.em.fork() as EntityManager)
+            .getConnection()
+            .execute(`insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`, [
+              p.userId,
+              p.role,
+              p.unitId,
+              `${req.method} ${req.route?.path ?? req.path}`,
+              req.path.slice(0, 128),
+              req.requestId ?? null,
+              JSON.stringify({ status: res.statusCode }),
+            ])
+            .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'audit write failed'));
+        }
+      });
+    }
+    next();
+  });
+  mount(api, routes);
+  api.use((req, res) => sendProblem(res, 404, 'not-found', `no route ${req.method} ${req.path}`));
+  app.use('/api/v1', api);
+  extras.pages?.(app, ctx);
+  app.use((req, res) => sendProblem(res, 404, 'not-found', `no route ${req.method} ${req.path}`));
+  app.use(errorHandler(ctx.log));
+  return app;
+}
+
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { summary?: string; description?: string; tags?: string[] }>>;
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Browsable docs without a CDN: the operations, grouped by tag, linking the machine-readable document. */
+function docsPage(doc: OpenApiDoc): string {
+  const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([m, op]) => `<tr><td><code>${m.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${esc(op.description ?? '')}</td></tr>`),
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API docs</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}td{padding:.25rem .75rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>
+<body><h1>Disposal orchestration API</h1><p>Machine-readable: <a href="/api/v1/openapi.json">openapi.json</a> (OpenAPI 3.1). Send <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+<table><thead><tr><th>Method</th><th>Path</th><th>Summary</th><th>Roles</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
+}

@@ -1,0 +1,343 @@
+/** Clue routes: intake, lists, detail, timeline, and one route per transition (each a Temporal Update). */
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { AppContext } from '../../src/context';
+import { decryptReporter } from '../../src/auth/reporter';
+import { clueWorkflowId, registerClue } from '../../src/services/clues';
+import type { Role } from '../../src/domain/enums';
+import { allowedTransitions } from '../../workflows/clue.workflow';
+import * as msgs from '../../workflows/clue.messages';
+import type { ClueState } from '../../workflows/clue.messages';
+import { principal } from '../auth';
+import { loadVisibleClue, requireRelation, visibilitySql } from '../access';
+import { HttpProblem } from '../problem';
+import { defineRoute, parsedQuery, type RouteDef } from '../registry';
+import { ClueIntakeSchema, ClueListQuery, ClueStateSchema, ClueSummarySchema, RegisteredClueSchema, TransitionBodies } from '../schemas';
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+export function toApiState(s: ClueState) {
+  return {
+    ...s,
+    nextDueAt: iso(s.nextDueAt),
+    allowedTransitions: allowedTransitions(s.stage),
+    clocks: s.clocks.map((c) => ({
+      clockId: c.id,
+      task: c.task,
+      unitId: c.unitId,
+      label: c.label ?? null,
+      startedAt: iso(c.startedAt)!,
+      dueAt: iso(c.dueAt)!,
+      status: c.status,
+      level: c.level,
+      completedAt: iso(c.completedAt),
+      late: c.late,
+      pendingExtensionId: c.pendingExtension?.id ?? null,
+    })),
+    milestones: s.milestones.map((m) => ({ ...m, dueAt: iso(m.dueAt), completedAt: iso(m.completedAt) })),
+  };
+}
+
+type TransitionSpec = {
+  path: string;
+  update: (typeof msgs)[keyof typeof msgs];
+  body: z.ZodObject;
+  roles: readonly Role[];
+  relation: 'lead' | 'co' | 'lead_or_co' | 'police' | 'any';
+  summary: string;
+  /** Extra fields taken from path parameters. */
+  fromParams?: (req: Request) => Record<string, string>;
+};
+
+const UNIT_OR_COORD: Role[] = ['unit_officer', 'coordinator'];
+const COORD: Role[] = ['coordinator'];
+
+const TRANSITIONS: TransitionSpec[] = [
+  { path: 'verification', update: msgs.verifyUpdate, body: TransitionBodies.verification, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record the verification of the facts (lead unit)' },
+  { path: 'classification', update: msgs.classifyUpdate, body: TransitionBodies.classification, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Classify the nature and the repayment ability and willingness (notice V.II)' },
+  { path: 'plan', update: msgs.submitPlanUpdate, body: TransitionBodies.plan, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Submit the "one thing, one policy" disposal plan' },
+  { path: 'plan-review', update: msgs.reviewPlanUpdate, body: TransitionBodies['plan-review'], roles: COORD, relation: 'any', summary: 'Approve or return the disposal plan' },
+  { path: 'actions', update: msgs.recordActionUpdate, body: TransitionBodies.actions, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record a disposal action' },
+  {
+    path: 'milestones/:mid/completion',
+    update: msgs.completeMilestoneUpdate,
+    body: TransitionBodies['milestone-completion'],
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Complete a milestone of the plan',
+    fromParams: (req) => ({ milestoneId: String(req.params.mid) }),
+  },
+  { path: 'referral', update: msgs.referUpdate, body: TransitionBodies.referral, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Refer the clue to public security (notice IV.5–IV.6)' },
+  {
+    path: 'referral-acknowledgement',
+    update: msgs.acknowledgeReferralUpdate,
+    body: TransitionBodies['referral-acknowledgement'],
+    roles: ['police_liaison'],
+    relation: 'police',
+    summary: 'Acknowledge a referral: accept with a case number, or return for more evidence',
+  },
+  { path: 'follow-ups', update: msgs.followUpUpdate, body: TransitionBodies['follow-ups'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record a monitoring follow-up check (notice IV.4)' },
+  { path: 'closure', update: msgs.requestClosureUpdate, body: TransitionBodies.closure, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Request closure with a summary' },
+  { path: 'closure/decision', update: msgs.decideClosureUpdate, body: TransitionBodies['closure-decision'], roles: COORD, relation: 'any', summary: 'Approve or return a closure' },
+  { path: 'reopening', update: msgs.reopenUpdate, body: TransitionBodies.reopening, roles: COORD, relation: 'any', summary: 'Reopen a closed clue' },
+  { path: 'deadline-extensions', update: msgs.requestExtensionUpdate, body: TransitionBodies['deadline-extensions'], roles: ['unit_officer', 'coordinator', 'police_liaison'], relation: 'any', summary: 'Request a deadline extension for a clock' },
+  {
+    path: 'deadline-extensions/:eid/decision',
+    update: msgs.decideExtensionUpdate,
+    body: TransitionBodies['deadline-extension-decision'],
+    roles: COORD,
+    relation: 'any',
+    summary: 'Approve or reject a deadline extension',
+    fromParams: (req) => ({ extensionId: String(req.params.eid) }),
+  },
+  { path: 'clock-pauses', update: msgs.pauseClockUpdate, body: TransitionBodies['clock-pauses'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Pause a clock (e.g. waiting on another agency)' },
+  { path: 'clock-resumptions', update: msgs.resumeClockUpdate, body: TransitionBodies['clock-resumptions'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Resume a paused clock with the time that was left' },
+  { path: 'information-exchange', update: msgs.exchangeInformationUpdate, body: TransitionBodies['information-exchange'], roles: ['unit_officer'], relation: 'co', summary: 'Co-handling unit files its information exchange (notice V.II, VI.2)' },
+  { path: 'regrade', update: msgs.regradeUpdate, body: TransitionBodies.regrade, roles: COORD, relation: 'any', summary: 'Re-grade the clue; open clocks are re-tiered' },
+];
+
+export function clueRoutes(ctx: AppContext): RouteDef[] {
+  const em = () => ctx.orm.em.fork() as EntityManager;
+  const handle = (id: string): WorkflowHandle => ctx.temporal.workflow.getHandle(clueWorkflowId(id));
+  const defs: RouteDef[] = [];
+
+  defs.push(
+    defineRoute({
+      method: 'post',
+      path: '/clues',
+      summary: 'Register a clue and start its disposal workflow (Idempotency-Key honoured)',
+      tag: 'clues',
+      roles: ['coordinator'],
+      ownership: 'none',
+      body: ClueIntakeSchema,
+      response: RegisteredClueSchema,
+      responseStatus: 201,
+      handler: async (req, res) => {
+        const p = principal(req);
+        const body = req.body as z.infer<typeof ClueIntakeSchema>;
+        const rawKey = req.header('idempotency-key');
+        if (rawKey !== undefined && !/^[\x21-\x7e]{1,100}$/.test(rawKey)) {
+          throw new HttpProblem(422, 'validation-error', 'Idempotency-Key must be 1–100 printable ASCII characters', {
+            errors: [{ path: ['header', 'Idempotency-Key'], message: 'invalid' }],
+          });
+        }
+        const key = rawKey ? `${p.userId}:${rawKey}` : undefined;
+        const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+        if (key) {
+          const [prior] = await em().getConnection().execute<{ body_hash: string }[]>('select body_hash from idempotency_keys where key = ?', [key]);
+          if (prior && prior.body_hash !== bodyHash) {
+            throw new HttpProblem(422, 'idempotency-key-reused', 'this Idempotency-Key was used with a different body');
+          }
+          if (!prior) {
+            await em()
+              .getConnection()
+              .execute(`insert into idempotency_keys (key, user_id, body_hash, status, response) values (?,?,?,201,'{}') on conflict do nothing`, [key, p.userId, bodyHash]);
+          }
+        }
+        const r = await registerClue(ctx, body, { createdBy: p.userId, idempotencyKey: key });
+        res.status(r.created ? 201 : 200);
+        if (!r.created) res.setHeader('Idempotent-Replayed', 'true');
+        res.location(`/api/v1/clues/${r.id}`);
+        return { id: r.id, ref: r.ref, grade: r.grade, riskScore: r.riskScore, keyClue: r.keyClue, duplicateOfId: r.duplicateOfId, workflowId: clueWorkflowId(r.id) };
+      },
+    }),
+  );
+
+  defs.push(
+    defineRoute({
+      method: 'get',
+      path: '/clues',
+      summary: 'List clues visible to you (filters, cursor pages)',
+      tag: 'clues',
+      roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
+      ownership: 'none',
+      query: ClueListQuery,
+      response: z.object({ items: z.array(ClueSummarySchema), nextCursor: z.string().nullable() }),
+      handler: async (req) => {
+        const p = principal(req);
+        const q = parsedQuery<z.infer<typeof ClueListQuery>>(req);
+        const vis = visibilitySql(p);
+        const where: string[] = [vis.sql];
+        const params: unknown[] = [...vis.params];
+        if (q.stage) (where.push('c.stage = ?'), params.push(q.stage));
+        if (q.grade) (where.push('c.grade = ?'), params.push(q.grade));
+        if (q.unit) (where.push('(c.lead_unit_id = ? or ? = any(c.co_handling_unit_ids))'), params.push(q.unit, q.unit));
+        if (q.keyArea) (where.push('c.key_area = ?'), params.push(q.keyArea));
+        if (q.behaviour) (where.push('? = any(c.key_behaviours)'), params.push(q.behaviour));
+        if (q.keyClue) (where.push('c.key_clue = ?'), params.push(q.keyClue === 'true'));
+        if (q.overdue) where.push(q.overdue === 'true' ? 'c.overdue_level > 0' : 'c.overdue_level = 0');
+        if (q.q) (where.push(`(c.subject_name ilike ? or c.ref ilike ?)`), params.push(`%${likeEscape(q.q)}%`, `%${likeEscape(q.q)}%`));
+        if (q.cursor) {
+          const cur = decodeCursor(q.cursor);
+          where.push('(c.created_at, c.id) < (?, ?)');
+          params.push(cur.createdAt, cur.id);
+        }
+        const rows = await em()
+          .getConnection()
+          .execute<Record<string, unknown>[]>(
+            `select c.id, c.ref, c.subject_name, c.source_channel, c.key_area, c.key_behaviours, c.amount_cny, c.participants, c.risk_score,
+                    c.grade, c.key_clue, c.stage, c.nature, c.lead_unit_id, c.co_handling_unit_ids, c.overdue_level, c.next_due_at,
+                    c.duplicate_of_id, c.created_at
+               from clues c where ${where.join(' and ')} order by c.created_at desc, c.id desc limit ?`,
+            [...params, q.limit + 1],
+          );
+        const page = rows.slice(0, q.limit);
+        const last = page[page.length - 1];
+        return {
+          items: page.map(summary),
+          nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+        };
+      },
+    }),
+  );
+
+  defs.push(
+    defineRoute({
+      method: 'get',
+      path: '/clues/:id',
+      summary: 'One clue: ledger facts and live disposal state (police liaison: the referral package only)',
+      tag: 'clues',
+      roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
+      ownership: 'clue',
+      unitRelation: 'any',
+      handler: async (req) => {
+        const p = principal(req);
+        const { row, relation } = await loadVisibleClue(em(), p, String(req.params.id));
+        if (relation === 'police') {
+          const referrals = await em()
+            .getConnection()
+            .execute<Record<string, unknown>[]>(
+              'select id, status, sent_at, acknowledged_at, police_case_number, package from referrals where clue_id = ? and police_unit_id = ? order by seq',
+              [row.id, p.unitId],
+            );
+          return { id: row.id, ref: row.ref, stage: row.stage, referrals };
+        }
+        const [facts] = await em()
+          .getConnection()
+          .execute<Record<string, unknown>[]>(
+            `select id, ref, source_channel, description, subject_name, subject_kind, credit_code, registration_place, operating_place, frequent_changes,
+                    key_area, key_behaviours, online, amount_cny, participants, public_opinion, stability_risk, targets_vulnerable,
+                    lead_unit_id, co_handling_unit_ids, duplicate_of_id, risk_score, grade, key_flag, key_clue, stage, nature,
+                    overdue_level, next_due_at, created_at, updated_at, closed_at, (reporter_enc is not null) as has_reporter
+               from clues where id = ?`,
+            [row.id],
+          );
+        let state: ReturnType<typeof toApiState> | null = null;
+        if (row.stage !== 'registered') state = toApiState(await handle(row.id).query(msgs.stateQuery));
+        return { ...camel(facts ?? {}), state };
+      },
+    }),
+  );
+
+  defs.push(
+    defineRoute({
+      method: 'get',
+      path: '/clues/:id/timeline',
+      summary: "The clue's timeline: stage changes, clock events, reminders, escalations, decisions",
+      tag: 'clues',
+      roles: ['coordinator', 'leader', 'unit_officer'],
+      ownership: 'clue',
+      unitRelation: 'lead_or_co',
+      handler: async (req) => {
+        const { row } = await loadVisibleClue(em(), principal(req), String(req.params.id));
+        const events = await em()
+          .getConnection()
+          .execute<Record<string, unknown>[]>(
+            `select kind, actor_id, actor_role, data, at from timeline_events where owner_type = 'clue' and owner_id = ? order by at, id`,
+            [row.id],
+          );
+        return { items: events.map(camel) };
+      },
+    }),
+  );
+
+  defs.push(
+    defineRoute({
+      method: 'post',
+      path: '/clues/:id/reporter/unmask',
+      summary: "Reveal the reporter's identity (coordinators only; reason required; audited)",
+      tag: 'clues',
+      roles: ['coordinator'],
+      ownership: 'clue',
+      unitRelation: 'any',
+      body: z.object({ reason: z.string().trim().min(5).max(1000) }).strict(),
+      handler: async (req) => {
+        const p = principal(req);
+        const { row } = await loadVisibleClue(em(), p, String(req.params.id));
+        const [r] = await em().getConnection().execute<{ reporter_enc: string | null }[]>('select reporter_enc from clues where id = ?', [row.id]);
+        await em()
+          .getConnection()
+          .execute(`insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`, [
+            p.userId,
+            p.role,
+            p.unitId,
+            'reporter.unmask',
+            `clue:${row.id}`,
+            req.requestId ?? null,
+            JSON.stringify({ reason: (req.body as { reason: string }).reason }),
+          ]);
+        if (!r?.reporter_enc) return { reporter: null };
+        return { reporter: decryptReporter(ctx.reporterKey, r.reporter_enc) };
+      },
+    }),
+  );
+
+  for (const t of TRANSITIONS) {
+    defs.push(
+      defineRoute({
+        method: 'post',
+        path: `/clues/:id/${t.path}`,
+        summary: t.summary,
+        tag: 'transitions',
+        roles: t.roles,
+        ownership: 'clue',
+        unitRelation: t.relation,
+        body: t.body,
+        response: ClueStateSchema,
+        handler: async (req) => {
+          const p = principal(req);
+          const { row, relation } = await loadVisibleClue(em(), p, String(req.params.id));
+          requireRelation(relation, t.relation);
+          if (row.stage === 'registered') throw new HttpProblem(409, 'invalid-transition', 'the clue is still being registered', { allowedTransitions: [] });
+          const actor = { userId: p.userId, role: p.role, unitId: p.unitId };
+          const args = { ...(req.body as object), ...(t.fromParams?.(req) ?? {}), actor };
+          const state = (await handle(row.id).executeUpdate(t.update as never, { args: [args] as never })) as ClueState;
+          return toApiState(state);
+        },
+      }),
+    );
+  }
+  return defs;
+}
+
+export function camel(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v instanceof Date ? v.toISOString() : v;
+  return out;
+}
+
+function summary(r: Record<string, unknown>) {
+  const c = camel(r);
+  return { ...c, amountCny: Number(c.amountCny), nextDueAt: (c.nextDueAt as string | null) ?? null, duplicateOfId: (c.duplicateOfId as string | null) ?? null };
+}
+
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+export function decodeCursor(s: string): { createdAt: Date; id: string } {
+  try {
+    const [c, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
+    const d = new Date(c);
+    if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
+    return { createdAt: d, id };
+  } catch {
+    throw new HttpProblem(422, 'validation-error', 'cursor is not valid', { errors: [{ path: ['cursor'], message: 'invalid cursor' }] });
+  }
+}
+export function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+

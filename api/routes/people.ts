@@ -1,0 +1,172 @@
+/** Me, notifications, escalations, accountability, clocks and units. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { AppContext } from '../../src/context';
+import { UNIT_KINDS } from '../../src/domain/enums';
+import { principal } from '../auth';
+import { camel } from './clues';
+import { HttpProblem, notFound } from '../problem';
+import { defineRoute, parsedQuery, type RouteDef } from '../registry';
+
+const ALL = ['coordinator', 'leader', 'unit_officer', 'police_liaison', 'admin'] as const;
+
+export function peopleRoutes(ctx: AppContext): RouteDef[] {
+  const conn = () => (ctx.orm.em.fork() as EntityManager).getConnection();
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/me',
+      summary: 'Who am I',
+      tag: 'me',
+      roles: ALL,
+      ownership: 'none',
+      handler: async (req) => {
+        const p = principal(req);
+        return { userId: p.userId, name: p.name, role: p.role, unitId: p.unitId, locale: p.locale };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/me/notifications',
+      summary: 'My in-app notifications, newest first',
+      tag: 'me',
+      roles: ALL,
+      ownership: 'none',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), unread: z.enum(['true', 'false']).optional() }).strict(),
+      handler: async (req) => {
+        const p = principal(req);
+        const q = parsedQuery<{ limit: number; unread?: string }>(req);
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `select id, key, kind, subject, body, locale, owner_type, owner_id, created_at, read_at from notifications
+            where user_id = ? ${q.unread === 'true' ? 'and read_at is null' : ''} order by created_at desc, id desc limit ?`,
+          [p.userId, q.limit],
+        );
+        return { items: rows.map(camel) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/escalations',
+      summary: 'Open overdue escalations by level and days overdue (leadership view)',
+      tag: 'escalations',
+      roles: ['leader', 'coordinator'],
+      ownership: 'none',
+      query: z.object({ status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
+      handler: async (req) => {
+        const q = parsedQuery<{ status: string; limit: number }>(req);
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `select e.id, e.owner_type, e.owner_id, e.owner_ref, e.clock_id, e.task, e.unit_id, u.name_zh as unit_name_zh, u.name_en as unit_name_en,
+                  e.level, e.due_at, e.escalated_at, e.status, e.instruction, e.acknowledged_at,
+                  greatest(0, floor(extract(epoch from (now() - e.due_at)) / 86400))::int as days_overdue
+             from escalations e left join units u on u.id = e.unit_id
+            where (? = 'all' or e.status = ?)
+            order by e.level desc, e.due_at asc limit ?`,
+          [q.status, q.status, q.limit],
+        );
+        return { items: rows.map(camel) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/escalations/:eid/acknowledgement',
+      summary: 'Acknowledge an escalation with an instruction (leaders)',
+      tag: 'escalations',
+      roles: ['leader'],
+      ownership: 'escalation',
+      body: z.object({ instruction: z.string().trim().min(1).max(4000) }).strict(),
+      handler: async (req) => {
+        const p = principal(req);
+        const id = Number(req.params.eid);
+        if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw notFound('escalation');
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `update escalations set status = 'acknowledged', acknowledged_by = ?, acknowledged_at = now(), instruction = ?
+            where id = ? and status = 'open' returning id, status, instruction, acknowledged_at`,
+          [p.userId, (req.body as { instruction: string }).instruction, id],
+        );
+        if (!rows[0]) {
+          const exists = await conn().execute<{ status: string }[]>('select status from escalations where id = ?', [id]);
+          if (!exists[0]) throw notFound('escalation');
+          throw new HttpProblem(409, 'invalid-transition', `escalation is already ${exists[0].status}`, { allowedTransitions: [] });
+        }
+        return camel(rows[0]);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/accountability',
+      summary: 'Accountability records: who missed what, by how long, highest level reached (notice VI.1)',
+      tag: 'escalations',
+      roles: ['leader', 'coordinator'],
+      ownership: 'none',
+      handler: async () => {
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `select a.id, a.unit_id, u.name_zh as unit_name_zh, u.name_en as unit_name_en, a.owner_type, a.owner_id, a.owner_ref, a.clock_id, a.task,
+                  a.due_at, a.level, a.recorded_at, k.completed_at,
+                  greatest(0, floor(extract(epoch from (coalesce(k.completed_at, now()) - a.due_at)) / 86400))::int as days_overdue
+             from accountability_records a left join units u on u.id = a.unit_id
+             left join clocks k on k.key = a.owner_type || ':' || a.owner_id || ':' || a.clock_id
+            order by a.recorded_at desc limit 1000`,
+        );
+        return { items: rows.map(camel) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/clocks',
+      summary: 'Every open clock you may see (not only the nearest)',
+      tag: 'clocks',
+      roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
+      ownership: 'none',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }).strict(),
+      handler: async (req) => {
+        const p = principal(req);
+        const q = parsedQuery<{ limit: number }>(req);
+        const all = p.role === 'coordinator' || p.role === 'leader';
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `select owner_type, owner_id, clock_id, task, unit_id, label, started_at, due_at, status, level from clocks
+            where status in ('open','paused') ${all ? '' : 'and unit_id = ?'} order by due_at limit ?`,
+          all ? [q.limit] : [p.unitId ?? '', q.limit],
+        );
+        return { items: rows.map(camel) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/units',
+      summary: 'Responsible units',
+      tag: 'units',
+      roles: ALL,
+      ownership: 'none',
+      handler: async () => {
+        const rows = await conn().execute<Record<string, unknown>[]>('select id, name_zh, name_en, kind, active from units order by kind, id');
+        return { items: rows.map(camel) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/units',
+      summary: 'Create a unit (admin)',
+      tag: 'units',
+      roles: ['admin'],
+      ownership: 'none',
+      responseStatus: 201,
+      body: z
+        .object({
+          id: z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9-]*$/),
+          nameZh: z.string().trim().min(1).max(100),
+          nameEn: z.string().trim().min(1).max(100),
+          kind: z.enum(UNIT_KINDS),
+        })
+        .strict(),
+      handler: async (req) => {
+        const b = req.body as { id: string; nameZh: string; nameEn: string; kind: string };
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing returning id, name_zh, name_en, kind`,
+          [b.id, b.nameZh, b.nameEn, b.kind],
+        );
+        if (!rows[0]) throw new HttpProblem(409, 'conflict', `unit ${b.id} already exists`);
+        return camel(rows[0]);
+      },
+    }),
+  ];
+}

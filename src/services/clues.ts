@@ -1,0 +1,215 @@
+/**
+ * Clue intake (notice IV.1, IV.3): validate, score and grade, detect duplicates, store the row and
+ * start its disposal workflow `clue-<id>`. Used by the API and the bulk import alike.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { encryptReporter, type Reporter } from '../auth/reporter';
+import { normalizeSubjectName, validateCreditCode } from '../domain/credit-code';
+import type { Grade, KeyArea, KeyBehaviour, PublicOpinionLevel, SourceChannel, StabilityRiskLevel, SubjectKind } from '../domain/enums';
+import { isKeyClue, riskGrade, riskScore } from '../domain/risk';
+import { resolvePolicy, type AppContext } from '../context';
+import type { ClueWorkflowInput } from '../../workflows/clue.workflow';
+
+export interface ClueIntake {
+  sourceChannel: SourceChannel;
+  description: string;
+  subject: {
+    name: string;
+    kind: SubjectKind;
+    creditCode?: string;
+    registrationPlace?: string;
+    operatingPlace?: string;
+    frequentChanges?: boolean;
+  };
+  keyArea: KeyArea;
+  keyBehaviours: KeyBehaviour[];
+  online: boolean;
+  amountCny: number;
+  participants: number;
+  publicOpinion: PublicOpinionLevel;
+  stabilityRisk: StabilityRiskLevel;
+  leadUnitId: string;
+  coHandlingUnitIds?: string[];
+  keyFlag?: boolean;
+  reporter?: Reporter;
+}
+
+export class IntakeError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+const VULNERABLE: KeyBehaviour[] = ['targets_elderly', 'targets_disabled', 'targets_poor'];
+
+export interface RegisteredClue {
+  id: string;
+  ref: string;
+  grade: Grade;
+  riskScore: number;
+  keyClue: boolean;
+  duplicateOfId: string | null;
+  created: boolean;
+}
+
+export function clueWorkflowId(clueId: string): string {
+  return `clue-${clueId}`;
+}
+
+async function checkUnits(em: EntityManager, c: ClueIntake): Promise<void> {
+  const ids = [c.leadUnitId, ...(c.coHandlingUnitIds ?? [])];
+  const rows = await em.getConnection().execute<{ id: string; kind: string }[]>(`select id, kind from units where active and id = any(?::text[])`, [
+    `{${ids.map((i) => `"${i.replace(/"/g, '')}"`).join(',')}}`,
+  ]);
+  const known = new Map(rows.map((r) => [r.id, r.kind]));
+  if (!known.has(c.leadUnitId)) throw new IntakeError(`unknown unit "${c.leadUnitId}"`, ['leadUnitId']);
+  (c.coHandlingUnitIds ?? []).forEach((u, i) => {
+    if (!known.has(u)) throw new IntakeError(`unknown unit "${u}"`, ['coHandlingUnitIds', i]);
+    if (u === c.leadUnitId) throw new IntakeError('the lead unit cannot also co-handle', ['coHandlingUnitIds', i]);
+  });
+  if (new Set(c.coHandlingUnitIds ?? []).size !== (c.coHandlingUnitIds ?? []).length) {
+    throw new IntakeError('co-handling units must be distinct', ['coHandlingUnitIds']);
+  }
+}
+
+/**
+ * Registers a clue exactly once per business key (Idempotency-Key or import key): a repeat returns
+ * the existing clue and makes sure its workflow runs.
+ */
+export async function registerClue(
+  ctx: AppContext,
+  c: ClueIntake,
+  o: { createdBy: string; idempotencyKey?: string; importKey?: string },
+): Promise<RegisteredClue> {
+  const em = ctx.orm.em.fork() as EntityManager;
+  const conn = em.getConnection();
+  const keyCol = o.idempotencyKey ? 'idempotency_key' : o.importKey ? 'import_key' : undefined;
+  const keyVal = o.idempotencyKey ?? o.importKey;
+  if (keyCol) {
+    const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [keyVal]);
+    if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
+  }
+  let creditCode: string | null = null;
+  if (c.subject.creditCode) {
+    const v = validateCreditCode(c.subject.creditCode);
+    if (!v.ok) throw new IntakeError(`unified social credit code ${v.reason}`, ['subject', 'creditCode']);
+    creditCode = v.normalized;
+  }
+  await checkUnits(em, c);
+  const { score } = riskScore({
+    participants: c.participants,
+    amountCny: c.amountCny,
+    publicOpinion: c.publicOpinion,
+    stabilityRisk: c.stabilityRisk,
+    targetsVulnerable: c.keyBehaviours.some((b) => VULNERABLE.includes(b)),
+    online: c.online,
+  });
+  const grade = riskGrade(score);
+  const keyClue = isKeyClue(grade, c.keyFlag ?? false);
+  const nameNorm = normalizeSubjectName(c.subject.name);
+  // Duplicate: an open clue about the same subject (credit code, or normalised name).
+  const dup = await conn.execute<{ id: string; lead_unit_id: string }[]>(
+    `select id, lead_unit_id from clues where stage <> 'closed' and (credit_code = ? or subject_name_norm = ?) order by created_at limit 1`,
+    [creditCode, nameNorm],
+  );
+  const id = randomUUID();
+  const [{ seq } = { seq: 0 }] = await conn.execute<{ seq: number }[]>(`select nextval('clue_seq')::int as seq`);
+  const ref = `XS-${new Date().getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
+  try {
+    await conn.execute(
+      `insert into clues (id, ref, seq, source_channel, description, subject_name, subject_name_norm, subject_kind, credit_code,
+         registration_place, operating_place, frequent_changes, key_area, key_behaviours, online, amount_cny, participants,
+         public_opinion, stability_risk, targets_vulnerable, reporter_enc, lead_unit_id, co_handling_unit_ids, duplicate_of_id,
+         risk_score, grade, key_flag, key_clue, stage, idempotency_key, import_key, created_by)
+       values (?,?,?,?,?,?,?,?,?,?,?,?,?,?::text[],?,?,?,?,?,?,?,?,?::text[],?,?,?,?,?,'registered',?,?,?)`,
+      [
+        id,
+        ref,
+        seq,
+        c.sourceChannel,
+        c.description,
+        c.subject.name.trim(),
+        nameNorm,
+        c.subject.kind,
+        creditCode,
+        c.subject.registrationPlace ?? null,
+        c.subject.operatingPlace ?? null,
+        c.subject.frequentChanges ?? false,
+        c.keyArea,
+        pgArray(c.keyBehaviours),
+        c.online,
+        c.amountCny,
+        c.participants,
+        c.publicOpinion,
+        c.stabilityRisk,
+        c.keyBehaviours.some((b) => VULNERABLE.includes(b)),
+        c.reporter ? encryptReporter(ctx.reporterKey, c.reporter) : null,
+        c.leadUnitId,
+        pgArray(c.coHandlingUnitIds ?? []),
+        dup[0]?.id ?? null,
+        score,
+        grade,
+        c.keyFlag ?? false,
+        keyClue,
+        o.idempotencyKey ?? null,
+        o.importKey ?? null,
+        o.createdBy,
+      ],
+    );
+  } catch (err) {
+    // Two concurrent requests with the same key: the loser returns the winner's clue.
+    if (keyCol && /duplicate key|unique/i.test(String(err))) {
+      const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [keyVal]);
+      if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
+    }
+    throw err;
+  }
+  return ensureStarted(ctx, id, true);
+}
+
+/** Starts the clue's workflow if it is not running yet (idempotent by workflow id). */
+export async function ensureStarted(ctx: AppContext, clueId: string, created: boolean): Promise<RegisteredClue> {
+  const em = ctx.orm.em.fork() as EntityManager;
+  const [row] = await em.getConnection().execute<
+    { id: string; ref: string; grade: Grade; risk_score: number; key_clue: boolean; duplicate_of_id: string | null; lead_unit_id: string; co_handling_unit_ids: string[]; created_by: string; stage: string }[]
+  >(`select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`, [clueId]);
+  if (!row) throw new Error(`clue ${clueId} vanished`);
+  if (row.stage === 'registered') {
+    const input: ClueWorkflowInput = {
+      clueId: row.id,
+      ref: row.ref,
+      grade: row.grade,
+      keyClue: row.key_clue,
+      leadUnitId: row.lead_unit_id,
+      coHandlingUnitIds: row.co_handling_unit_ids,
+      districtOfficeUnitId: ctx.config.units.districtOffice,
+      policeUnitId: ctx.config.units.police,
+      policy: resolvePolicy(ctx.config.policy),
+      registeredBy: row.created_by,
+    };
+    await ctx.temporal.workflow.start('clueWorkflow', {
+      workflowId: clueWorkflowId(row.id),
+      taskQueue: ctx.config.temporal.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+  }
+  return {
+    id: row.id,
+    ref: row.ref,
+    grade: row.grade,
+    riskScore: row.risk_score,
+    keyClue: row.key_clue,
+    duplicateOfId: row.duplicate_of_id,
+    created,
+  };
+}
+
+function pgArray(xs: string[]): string {
+  return `{${xs.map((x) => `"${x.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}
