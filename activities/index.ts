@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
 import type { Orm } from '../src/db/orm';
+import { sql } from '../src/db/sql';
 import { formatLocal } from '../src/format';
 import { t, type MessageKey } from '../src/i18n';
 import type { Locale, Role } from '../src/domain/enums';
@@ -151,16 +152,12 @@ export function createActivities(deps: ActivityDeps) {
     await e.transactional(async (tx) => {
       for (const u of users) {
         const { subject, body } = render(u.locale, n.template, n.params, names);
-        await tx
-          .getConnection()
-          .execute(
+        await sql(tx, 
             `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
             [n.key, u.id, u.unit_id, n.kind, subject, body, u.locale, n.owner?.type ?? null, n.owner?.id ?? null],
           );
         const mailKey = `${n.key}|${u.id}`;
-        await tx
-          .getConnection()
-          .execute(
+        await sql(tx, 
             `insert into mail_outbox (key, to_addr, subject, body, message_id, status) values (?,?,?,?,?,'pending') on conflict (key) do nothing`,
             [mailKey, u.email, subject, body, messageIdFor(n.key, u.email)],
           );
@@ -172,16 +169,15 @@ export function createActivities(deps: ActivityDeps) {
 
   async function project(p: ProjectInput): Promise<void> {
     await em().transactional(async (tx) => {
-      const c = tx.getConnection();
       if (p.clue && p.owner.type === 'clue') {
         const x = p.clue;
-        await c.execute(
+        await sql(tx, 
           `update clues set stage = ?, nature = ?, grade = ?, key_clue = ?, overdue_level = ?, next_due_at = ?, closed_at = ?, referred_to_unit_id = coalesce(?, referred_to_unit_id), updated_at = now() where id = ?`,
           [x.stage, x.nature, x.grade, x.keyClue, x.overdueLevel, toDate(x.nextDueAt), toDate(x.closedAt), x.referredToUnitId, p.owner.id],
         );
       }
       for (const k of p.clocks) {
-        await c.execute(
+        await sql(tx, 
           `insert into clocks (key, owner_type, owner_id, clock_id, task, unit_id, label, started_at, due_at, status, level, completed_at, late, updated_at)
            values (?,?,?,?,?,?,?,?,?,?,?,?,?, now())
            on conflict (key) do update set due_at = excluded.due_at, status = excluded.status, level = excluded.level,
@@ -204,14 +200,14 @@ export function createActivities(deps: ActivityDeps) {
         );
         // An escalation is resolved once its clock is done, cancelled or re-armed (level back to 0).
         if (k.status === 'done' || k.status === 'cancelled' || k.level === 0) {
-          await c.execute(
+          await sql(tx, 
             `update escalations set status = 'resolved', resolved_at = coalesce(?, now()) where owner_type = ? and owner_id = ? and clock_id = ? and status <> 'resolved'`,
             [toDate(k.completedAt), p.owner.type, p.owner.id, k.clockId],
           );
         }
       }
       for (const ev of p.events) {
-        await c.execute(
+        await sql(tx, 
           `insert into timeline_events (key, owner_type, owner_id, kind, actor_id, actor_role, data, at) values (?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
           [ev.key, p.owner.type, p.owner.id, ev.kind, ev.actorId ?? null, ev.actorRole ?? null, JSON.stringify(ev.data), new Date(ev.at)],
         );
@@ -238,18 +234,18 @@ export function createActivities(deps: ActivityDeps) {
     const e = em();
     const now = new Date();
     await e.transactional(async (tx) => {
-      await tx.getConnection().execute(
+      await sql(tx, 
         `insert into escalations (key, owner_type, owner_id, owner_ref, clock_id, task, unit_id, level, due_at, escalated_at, status)
          values (?,?,?,?,?,?,?,?,?,?,'open') on conflict (key) do nothing`,
         [p.key, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, p.clock.unitId, p.level, new Date(p.clock.dueAt), now],
       );
       // The previous rung is superseded by this one.
-      await tx.getConnection().execute(
+      await sql(tx, 
         `update escalations set status = 'resolved', resolved_at = ? where owner_type = ? and owner_id = ? and clock_id = ? and level < ? and status = 'open'`,
         [now, p.owner.type, p.owner.id, p.clock.clockId, p.level],
       );
       if (p.level >= p.topLevel) {
-        await tx.getConnection().execute(
+        await sql(tx, 
           `insert into accountability_records (key, unit_id, owner_type, owner_id, owner_ref, clock_id, task, due_at, level, recorded_at)
            values (?,?,?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
           [p.key, p.clock.unitId, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, new Date(p.clock.dueAt), p.level, now],

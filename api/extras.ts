@@ -1,0 +1,6 @@
+/** Route groups and pages beyond clues and people (campaigns, ledger, dashboard) register here. */
+import type { ApiExtras } from './app';
+
+export const fullApiExtras: ApiExtras = {
+  routeGroups: [],
+};

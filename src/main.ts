@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the whole stack in one process — with no configuration, an embedded Temporal dev
+ * server, embedded PostgreSQL (PGlite) and a local mail outbox — plus the worker and the API.
+ * Stops gracefully on SIGINT/SIGTERM.
+ */
+import { loadConfig } from './config';
+import { createLogger } from './log';
+import { connectWorker, startRuntime } from './runtime';
+import { createApp } from '../api/app';
+import { createWorker } from '../workers/worker';
+import { fullApiExtras } from '../api/extras';
+
+export async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const rt = await startRuntime(config, log);
+  const workerConn = await connectWorker(rt.temporalAddress);
+  const worker = await createWorker({
+    connection: workerConn,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { orm: rt.ctx.orm, mailer: rt.mailer, policeWebhook: config.policeWebhook, log },
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentActivities: config.worker.maxConcurrentActivities,
+  });
+  const workerDone = worker.run();
+  const app = createApp(rt.ctx, fullApiExtras);
+  const server = app.listen(config.http.port, config.http.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const addr = server.address();
+  const url = typeof addr === 'object' && addr ? `http://${config.http.host}:${addr.port}` : String(addr);
+  if (rt.seededTokens) {
+    // Printed once, on the first start only: they are stored hashed and cannot be shown again.
+    process.stdout.write('\nDemo district seeded. API tokens (shown once, keep them):\n');
+    for (const [user, token] of Object.entries(rt.seededTokens)) process.stdout.write(`  ${user.padEnd(16)} ${token}\n`);
+    process.stdout.write('\n');
+  }
+  log.info({ url, ms: Date.now() - t0, mailOutbox: config.mail.smtpUrl ? undefined : config.mail.outboxDir }, 'ready');
+  process.stdout.write(`READY ${url} (${Date.now() - t0} ms)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    worker.shutdown();
+    await workerDone.catch(() => undefined);
+    await workerConn.close();
+    await rt.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,30 @@
+/** The worker alone (scale out horizontally on a Temporal cluster). */
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { connectWorker, startRuntime } from '../src/runtime';
+import { createWorker } from './worker';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const rt = await startRuntime(config, log, { seed: false });
+  const conn = await connectWorker(rt.temporalAddress);
+  const worker = await createWorker({
+    connection: conn,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { orm: rt.ctx.orm, mailer: rt.mailer, policeWebhook: config.policeWebhook, log },
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentActivities: config.worker.maxConcurrentActivities,
+  });
+  process.on('SIGINT', () => worker.shutdown());
+  process.on('SIGTERM', () => worker.shutdown());
+  log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  await worker.run();
+  await conn.close();
+  await rt.stop();
+}
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+});
