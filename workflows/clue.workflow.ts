@@ -303,6 +303,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   /** Applies a transition and returns the new state once it is projected. */
   const apply = async (fn: () => void): Promise<ClueState> => {
     fn();
+    refreshSummary();
     await flush();
     return state;
   };
@@ -762,6 +763,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   const fire = async (e: ClockEvent) => {
     const c = state.clocks.find((x) => x.id === e.clockId)!;
     markHandled(c, e);
+    refreshSummary();
     const clockKey = `clue:${state.clueId}:${c.id}:${e.key}`;
     const common = {
       owner: { type: 'clue' as const, id: state.clueId, ref: state.ref },

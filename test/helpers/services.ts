@@ -1,0 +1,157 @@
+/**
+ * Real services for tests: PostgreSQL (a fresh database per suite on TEST_PG_URL's server), an
+ * in-process SMTP server capturing what it receives, and the Temporal servers from .tools/.
+ * A missing service fails the suite loudly; nothing is skipped.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureDatabase, initORM, type Orm } from '../../src/db/orm';
+import { sql } from '../../src/db/sql';
+import { seedDemoDistrict } from '../../src/seed';
+import { requireBinary } from '../../src/temporal/binaries';
+import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+
+export const PG_SERVER = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+
+export interface TestDb {
+  url: string;
+  orm: Orm;
+  em(): EntityManager;
+  q<T = Record<string, unknown>[]>(query: string, params?: unknown[]): Promise<T>;
+  tokens: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A new, migrated, seeded database; its name is unique per call so suites never share state. */
+export async function freshDatabase(prefix = 'disposal_test'): Promise<TestDb> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const url = `${PG_SERVER}/${name}`;
+  try {
+    await ensureDatabase(url);
+  } catch (err) {
+    throw new Error(`PostgreSQL is required for the tests at ${PG_SERVER} (set TEST_PG_URL): ${(err as Error).message}`);
+  }
+  const orm = await initORM({ url, poolMax: 10, migrate: true });
+  const em = () => orm.em.fork() as EntityManager;
+  const tokens = (await seedDemoDistrict(em())) ?? {};
+  return {
+    url,
+    orm,
+    em,
+    q: (query, params = []) => sql(em(), query, params),
+    tokens,
+    async close() {
+      await orm.close();
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: `${PG_SERVER}/postgres` });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+      await c.end();
+    },
+  };
+}
+
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  raw: string;
+  subject: string;
+  messageId: string;
+}
+
+export interface TestSmtp {
+  url: string;
+  mails: CapturedMail[];
+  /** Make the next n DATA commands fail with 421 (a transient error), to exercise retries. */
+  failNext(n: number): void;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(): Promise<TestSmtp> {
+  const mails: CapturedMail[] = [];
+  let failures = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (failures > 0) {
+          failures -= 1;
+          const err = new Error('try again later') as Error & { responseCode: number };
+          err.responseCode = 421;
+          return cb(err);
+        }
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+        const header = (n: string) => new RegExp(`^${n}:\\s*(.*?)\\s*$`, 'mi').exec(head)?.[1] ?? '';
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          subject: decodeHeader(header('Subject')),
+          messageId: header('Message-ID'),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
+    mails,
+    failNext(n) {
+      failures = n;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+function decodeHeader(v: string): string {
+  // =?UTF-8?B?...?= / =?UTF-8?Q?...?= encoded words, possibly folded
+  return v.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+  );
+}
+
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requireBinary('temporal-test-server') } },
+  });
+  const typeNum: Record<string, number> = { Keyword: 2, Int: 3, Datetime: 5 };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((sa) => [sa.name, typeNum[sa.type] ?? 2])),
+  });
+  return env;
+}
+
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: requireBinary('temporal') },
+      searchAttributes: SEARCH_ATTRIBUTES,
+      ip: '127.0.0.1',
+    },
+  });
+}
+
+/** Polls an assertion until it passes (for asynchronous projections), failing with its last error. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}
