@@ -8,7 +8,7 @@ import { calendars } from './calendars';
 import { DEFAULT_POLICY, POLICY_PRESETS, mergePolicy, type DeadlinePolicy, TASK_KINDS } from './policy';
 
 const duration = z.string().refine(isValidIsoDuration, 'must be an ISO-8601 duration such as P5D or PT30S');
-const tier = z.union([duration, z.record(z.enum(['I', 'II', 'III', 'IV', 'default']), duration)]);
+const tier = z.union([duration, z.partialRecord(z.enum(['I', 'II', 'III', 'IV', 'default']), duration)]);
 
 export const policySchema = z
   .object({
