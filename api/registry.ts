@@ -54,7 +54,7 @@ export function mount(router: Router, defs: RouteDef[]): void {
         const out = await r.handler(req, res);
         if (!res.headersSent) {
           if (out === undefined) res.status(204).end();
-          else res.status(r.responseStatus ?? 200).json(out);
+          else res.status((res.locals.status as number | undefined) ?? r.responseStatus ?? 200).json(out);
         }
       } catch (err) {
         next(err);

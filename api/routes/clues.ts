@@ -138,7 +138,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           }
         }
         const r = await registerClue(ctx, body, { createdBy: p.userId, idempotencyKey: key });
-        res.status(r.created ? 201 : 200);
+        res.locals.status = r.created ? 201 : 200;
         if (!r.created) res.setHeader('Idempotent-Replayed', 'true');
         res.location(`/api/v1/clues/${r.id}`);
         return { id: r.id, ref: r.ref, grade: r.grade, riskScore: r.riskScore, keyClue: r.keyClue, duplicateOfId: r.duplicateOfId, workflowId: clueWorkflowId(r.id) };
