@@ -49,7 +49,8 @@ export async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
-    worker.shutdown();
+    // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining the worker.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => undefined);
     await workerConn.close();
     await rt.stop();

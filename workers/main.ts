@@ -17,8 +17,7 @@ async function main() {
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
-  process.on('SIGINT', () => worker.shutdown());
-  process.on('SIGTERM', () => worker.shutdown());
+  // The SDK's runtime installs SIGINT/SIGTERM handlers that drain the worker; run() then resolves.
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await conn.close();
