@@ -162,14 +162,35 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
         const vis = visibilitySql(p);
         const where: string[] = [vis.sql];
         const params: unknown[] = [...vis.params];
-        if (q.stage) (where.push('c.stage = ?'), params.push(q.stage));
-        if (q.grade) (where.push('c.grade = ?'), params.push(q.grade));
-        if (q.unit) (where.push('(c.lead_unit_id = ? or ? = any(c.co_handling_unit_ids))'), params.push(q.unit, q.unit));
-        if (q.keyArea) (where.push('c.key_area = ?'), params.push(q.keyArea));
-        if (q.behaviour) (where.push('? = any(c.key_behaviours)'), params.push(q.behaviour));
-        if (q.keyClue) (where.push('c.key_clue = ?'), params.push(q.keyClue === 'true'));
+        if (q.stage) {
+          where.push('c.stage = ?');
+          params.push(q.stage);
+        }
+        if (q.grade) {
+          where.push('c.grade = ?');
+          params.push(q.grade);
+        }
+        if (q.unit) {
+          where.push('(c.lead_unit_id = ? or ? = any(c.co_handling_unit_ids))');
+          params.push(q.unit, q.unit);
+        }
+        if (q.keyArea) {
+          where.push('c.key_area = ?');
+          params.push(q.keyArea);
+        }
+        if (q.behaviour) {
+          where.push('? = any(c.key_behaviours)');
+          params.push(q.behaviour);
+        }
+        if (q.keyClue) {
+          where.push('c.key_clue = ?');
+          params.push(q.keyClue === 'true');
+        }
         if (q.overdue) where.push(q.overdue === 'true' ? 'c.overdue_level > 0' : 'c.overdue_level = 0');
-        if (q.q) (where.push(`(c.subject_name ilike ? or c.ref ilike ?)`), params.push(`%${likeEscape(q.q)}%`, `%${likeEscape(q.q)}%`));
+        if (q.q) {
+          where.push(`(c.subject_name ilike ? or c.ref ilike ?)`);
+          params.push(`%${likeEscape(q.q)}%`, `%${likeEscape(q.q)}%`);
+        }
         if (q.cursor) {
           const cur = decodeCursor(q.cursor);
           where.push('(c.created_at, c.id) < (?, ?)');

@@ -19,6 +19,7 @@ export interface TestApp {
   config: Config;
   worker: Worker;
   /** fetch against the app with a user's token (user id from the seed, e.g. 'u-coordinator'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   call(user: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { join } from 'path';
 import {
   addDuration,
   addWorkingDays,
-  CalendarData,
+  type CalendarData,
   isValidIsoDuration,
   isWorkingDay,
   localDateOf,
