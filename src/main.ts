@@ -9,6 +9,7 @@ import { connectWorker, startRuntime } from './runtime';
 import { createApp } from '../api/app';
 import { createWorker } from '../workers/worker';
 import { fullApiExtras } from '../api/extras';
+import { resumeStalledIntakes } from './services/clues';
 
 export async function main(): Promise<void> {
   const t0 = Date.now();
@@ -25,6 +26,8 @@ export async function main(): Promise<void> {
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
   const workerDone = worker.run();
+  const resumed = await resumeStalledIntakes(rt.ctx);
+  if (resumed > 0) log.warn({ resumed }, 'started workflows of clues left half-registered');
   const app = createApp(rt.ctx, fullApiExtras);
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {

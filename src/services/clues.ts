@@ -213,3 +213,16 @@ export async function ensureStarted(ctx: AppContext, clueId: string, created: bo
 function pgArray(xs: string[]): string {
   return `{${xs.map((x) => `"${x.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }
+
+/**
+ * Intake writes the row, then starts the workflow; if the process died in between, the row is
+ * left in stage `registered`. Start-up finishes those (idempotent by workflow id).
+ */
+export async function resumeStalledIntakes(ctx: AppContext, olderThanMs = 30_000): Promise<number> {
+  const em = ctx.orm.em.fork() as EntityManager;
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string }[]>(`select id from clues where stage = 'registered' and created_at < now() - (? * interval '1 millisecond') order by created_at limit 1000`, [olderThanMs]);
+  for (const r of rows) await ensureStarted(ctx, r.id, false);
+  return rows.length;
+}

@@ -6,6 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnv, eventually, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
 import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
+import { insertClue } from '../helpers/fixtures';
+import { resumeStalledIntakes } from '../../src/services/clues';
 
 let env: TestWorkflowEnvironment;
 let db: TestDb;
@@ -77,6 +79,15 @@ describe('clue intake through the API', () => {
     expect(c.body.type).toMatch(/idempotency-key-reused$/);
     const [{ n } = { n: 0 }] = await db.q<{ n: number }[]>(`select count(*)::int as n from clues where subject_name = 'Idempotent Trading Co.'`);
     expect(n).toBe(1);
+  });
+
+  test('a clue left half-registered (row written, workflow never started) is started by the start-up sweep', async () => {
+    const clue = await insertClue(db.em());
+    await db.q(`update clues set created_at = now() - interval '5 minutes' where id = ?`, [clue.id]);
+    expect(await resumeStalledIntakes(app.ctx)).toBeGreaterThanOrEqual(1);
+    const desc = await env.client.workflow.getHandle(`clue-${clue.id}`).describe();
+    expect(desc.status.name).toBe('RUNNING');
+    await eventually(async () => expect((await db.q<{ stage: string }[]>('select stage from clues where id = ?', [clue.id]))[0]!.stage).toBe('verifying'));
   });
 
   describe('bad input gets a 4xx problem+json, never a 500, and stores nothing', () => {
