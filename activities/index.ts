@@ -230,9 +230,19 @@ export function createActivities(deps: ActivityDeps) {
    * One rung of the ladder (notice VI.1): level 1 → the unit's head and the District Office;
    * level 2 → district leadership; the top level → leading group plus an accountability record.
    */
-  async function recordEscalation(p: { key: string; owner: Owner; clock: ClockRowInput; level: number; topLevel: number }): Promise<void> {
+  async function recordEscalation(p: {
+    key: string;
+    owner: Owner;
+    clock: ClockRowInput;
+    level: number;
+    topLevel: number;
+    /** Workflow time of the escalation (the activity may run later, or on a time-skipping test server). */
+    at?: number;
+    /** Working days overdue, computed by the workflow on the policy's calendar. */
+    daysOverdue?: number;
+  }): Promise<void> {
     const e = em();
-    const now = new Date();
+    const now = p.at !== undefined ? new Date(p.at) : new Date();
     await e.transactional(async (tx) => {
       await sql(tx, 
         `insert into escalations (key, owner_type, owner_id, owner_ref, clock_id, task, unit_id, level, due_at, escalated_at, status)
@@ -258,7 +268,7 @@ export function createActivities(deps: ActivityDeps) {
         : p.level === 2
           ? { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] }
           : { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] };
-    const daysOverdue = Math.max(0, Math.floor((Date.now() - p.clock.dueAt) / 86_400_000));
+    const daysOverdue = p.daysOverdue ?? Math.max(0, Math.floor((now.getTime() - p.clock.dueAt) / 86_400_000));
     await notify({
       key: `escalation:${p.key}`,
       kind: 'escalation',

@@ -6,7 +6,14 @@
  * ladder after it (notice VI.1). Extension, pause and resume start a new "generation": reminder and
  * escalation keys include it, so a re-armed clock reminds again, and a replayed one never does twice.
  */
-import { addDuration, subtractDuration, workingDaysBetween } from '../src/calendar';
+import {
+  addDuration,
+  isWorkingDay,
+  localDateOf,
+  subtractDuration,
+  workingDaysBetween,
+  type CalendarData,
+} from '../src/calendar';
 import type { Grade } from '../src/domain/enums';
 import { tierDuration, type ResolvedPolicy, type TaskKind } from '../src/policy';
 
@@ -73,7 +80,15 @@ export function dueFromPolicy(policy: ResolvedPolicy, task: TaskKind, grade: Gra
 }
 
 export function openClock(
-  p: { id: string; task: TaskKind; unitId: string; label?: string; dueAt: number; by: string; reason?: string },
+  p: {
+    id: string;
+    task: TaskKind;
+    unitId: string;
+    label?: string;
+    dueAt: number;
+    by: string;
+    reason?: string;
+  },
   now: number,
 ): Clock {
   return {
@@ -128,13 +143,35 @@ export function nextEventAt(clocks: Clock[], policy: ResolvedPolicy): number | u
   return next;
 }
 
-/** Events due at `now`. Only the latest escalation level per clock is reported as "reached"; lower ones are marked too. */
+/**
+ * The events to act on at `now`, at most one per clock, in time order (then clock id).
+ *
+ * When several events of a clock are due at once (a worker was down, a re-grade or a resume moved the
+ * due time into the past), only the latest is acted on: a reminder is moot once the clock is overdue,
+ * and the ladder reports the level reached, not every rung on the way. `markHandled` then retires the
+ * superseded ones, so they are never sent later either.
+ */
 export function dueEventsAt(clocks: Clock[], policy: ResolvedPolicy, now: number): ClockEvent[] {
-  return clocks.flatMap((c) => pendingEvents(c, policy).filter((e) => e.at <= now));
+  const out: ClockEvent[] = [];
+  for (const c of clocks) {
+    const due = pendingEvents(c, policy).filter((e) => e.at <= now);
+    const last = due[due.length - 1];
+    if (last) out.push(last);
+  }
+  return out.sort((a, b) => a.at - b.at || (a.clockId < b.clockId ? -1 : a.clockId > b.clockId ? 1 : 0));
 }
 
-export function markHandled(c: Clock, e: ClockEvent): void {
-  if (!c.handled.includes(e.key)) c.handled.push(e.key);
+/**
+ * Records that `e` was acted on. With the policy given, every event of the same generation scheduled
+ * at or before it is retired too (see `dueEventsAt`).
+ */
+export function markHandled(c: Clock, e: ClockEvent, policy?: ResolvedPolicy): void {
+  const keys = policy
+    ? scheduleOf(c, policy)
+        .filter((x) => x.at <= e.at)
+        .map((x) => x.key)
+    : [];
+  for (const k of [...keys, e.key]) if (!c.handled.includes(k)) c.handled.push(k);
   if (e.kind === 'escalation' && e.level > c.level) c.level = e.level;
 }
 
@@ -155,7 +192,13 @@ export function cancelClock(c: Clock, now: number, by: string, reason: string): 
   c.changes.push({ at: now, by, action: 'cancelled', reason });
 }
 
-export function requestExtension(c: Clock, now: number, by: string, newDueAt: number, reason: string): PendingExtension {
+export function requestExtension(
+  c: Clock,
+  now: number,
+  by: string,
+  newDueAt: number,
+  reason: string,
+): PendingExtension {
   c.extensionSeq += 1;
   const ext = { id: `${c.id}-x${c.extensionSeq}`, requestedBy: by, requestedAt: now, newDueAt, reason };
   c.pendingExtension = ext;
@@ -189,26 +232,99 @@ export function pauseClock(c: Clock, now: number, by: string, reason: string): v
   c.changes.push({ at: now, by, action: 'paused', reason });
 }
 
-/** Resume keeps the time that was left when the clock was paused. */
-export function resumeClock(c: Clock, now: number, by: string, reason: string): void {
+/**
+ * Resume gives back the time that was left when the clock was paused. In 'working' mode that is working
+ * time (only hours on working days count, so a pause over a weekend costs the unit nothing and a clock
+ * paused on Friday with one working day left is due one working day after the resumption); in 'calendar'
+ * mode it is plain elapsed time. A clock paused while already overdue stays overdue by as much.
+ * Without a policy, plain elapsed time is used.
+ */
+export function resumeClock(
+  c: Clock,
+  now: number,
+  by: string,
+  reason: string,
+  policy?: ResolvedPolicy,
+): void {
   if (c.status !== 'paused' || c.pausedAt === undefined) return;
-  const remaining = c.dueAt - c.pausedAt;
+  const pausedAt = c.pausedAt;
+  let dueAt: number;
+  if (pausedAt >= c.dueAt) dueAt = now - (pausedAt - c.dueAt);
+  else if (policy && policy.mode === 'working') {
+    dueAt = addWorkingMs(policy.calendarData, now, workingMsBetween(policy.calendarData, pausedAt, c.dueAt));
+  } else dueAt = now + (c.dueAt - pausedAt);
   c.status = 'open';
   c.pausedAt = undefined;
-  rearm(c, now, now + remaining);
+  rearm(c, now, dueAt);
   c.changes.push({ at: now, by, action: 'resumed', reason, dueAt: c.dueAt });
 }
 
-/** Re-tier after a re-grade: the clock keeps its start, its due time follows the new tier. */
-export function retierClock(c: Clock, policy: ResolvedPolicy, grade: Grade, now: number, by: string, reason: string): void {
-  if (c.status !== 'open' || c.task === 'milestone' || c.task === 'follow_up') return;
-  const dueAt = dueFromPolicy(policy, c.task, grade, c.startedAt);
+/** Tasks whose due time is set by the plan or the monitoring offsets, not by the grade's tier. */
+const UNTIERED: TaskKind[] = ['milestone', 'follow_up'];
+
+/**
+ * Re-tier after a re-grade: the due time becomes start + the new grade's tier. Time granted on top of
+ * the old tier (an approved extension, time given back by a pause) is kept when `fromGrade` is given.
+ * A paused clock gets the new due time and keeps waiting; an open one is re-armed, so the reminders
+ * still ahead are sent, those already in the past are not, and if the new due time is already past
+ * the level reached is escalated at once.
+ */
+export function retierClock(
+  c: Clock,
+  policy: ResolvedPolicy,
+  grade: Grade,
+  now: number,
+  by: string,
+  reason: string,
+  fromGrade?: Grade,
+): void {
+  if (!isOpen(c) || UNTIERED.includes(c.task)) return;
+  const credit =
+    fromGrade === undefined
+      ? 0
+      : Math.max(0, c.dueAt - dueFromPolicy(policy, c.task, fromGrade, c.startedAt));
+  const dueAt = dueFromPolicy(policy, c.task, grade, c.startedAt) + credit;
   if (dueAt === c.dueAt) return;
-  rearm(c, now, dueAt);
-  c.generationStartedAt = c.startedAt;
-  // Do not resend reminders already in the past for the new due time.
-  for (const e of scheduleOf(c, policy)) if (e.at <= now && e.kind === 'reminder') c.handled.push(e.key);
+  if (c.status === 'paused') c.dueAt = dueAt;
+  else rearm(c, now, dueAt);
   c.changes.push({ at: now, by, action: 'retiered', reason, dueAt });
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function dayIsWorking(cal: CalendarData, dayStartMs: number): boolean {
+  return isWorkingDay(cal, localDateOf(cal, dayStartMs));
+}
+
+/** Start (epoch ms) of the local day containing `t`, in the calendar's fixed offset. */
+function localDayStart(cal: CalendarData, t: number): number {
+  const off = cal.utcOffsetMinutes * 60_000;
+  return Math.floor((t + off) / MS_PER_DAY) * MS_PER_DAY - off;
+}
+
+/** Milliseconds between `from` and `to` that fall on working days of the calendar. */
+export function workingMsBetween(cal: CalendarData, from: number, to: number): number {
+  let total = 0;
+  for (let day = localDayStart(cal, from); day < to; day += MS_PER_DAY) {
+    if (!dayIsWorking(cal, day)) continue;
+    total += Math.min(to, day + MS_PER_DAY) - Math.max(from, day);
+  }
+  return total;
+}
+
+/** The instant at which `ms` of working time has passed since `from` (non-working days do not count). */
+export function addWorkingMs(cal: CalendarData, from: number, ms: number): number {
+  let left = ms;
+  let t = from;
+  for (let day = localDayStart(cal, from), guard = 0; guard < 100_000; day += MS_PER_DAY, guard++) {
+    if (!dayIsWorking(cal, day)) continue;
+    const start = Math.max(t, day);
+    const span = day + MS_PER_DAY - start;
+    if (left <= span) return start + left;
+    left -= span;
+    t = day + MS_PER_DAY;
+  }
+  throw new Error(`calendar "${cal.name}" has no working time to add ${ms} ms to`);
 }
 
 export function daysOverdue(c: Clock, policy: ResolvedPolicy, now: number): number {

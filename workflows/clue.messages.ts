@@ -120,6 +120,8 @@ export interface ReferralState {
   sentAt: number;
   policeCaseNumber?: string;
   reason?: string;
+  /** Stage the clue was in when referred (an accepted referral made while monitoring returns there). */
+  from?: ClueStage;
 }
 
 /** What the workflow knows; returned by every update and by the `state` query. */
@@ -133,7 +135,12 @@ export interface ClueState {
   coHandlingUnitIds: string[];
   verification?: { findings: string; factsConfirmed: boolean; by: string; at: number };
   classification?: Omit<ClassificationInput, 'actor'> & { by: string; at: number };
-  plan?: Omit<PlanInput, 'actor' | 'milestones'> & { version: number; submittedBy: string; submittedAt: number; approvedAt?: number };
+  plan?: Omit<PlanInput, 'actor' | 'milestones'> & {
+    version: number;
+    submittedBy: string;
+    submittedAt: number;
+    approvedAt?: number;
+  };
   milestones: Milestone[];
   actions: { description: string; by: string; at: number }[];
   referrals: ReferralState[];
@@ -173,18 +180,26 @@ export const classifyUpdate = defineUpdate<ClueState, [ClassificationInput]>('cl
 export const submitPlanUpdate = defineUpdate<ClueState, [PlanInput]>('plan');
 export const reviewPlanUpdate = defineUpdate<ClueState, [PlanReviewInput]>('plan-review');
 export const recordActionUpdate = defineUpdate<ClueState, [ActionInput]>('actions');
-export const completeMilestoneUpdate = defineUpdate<ClueState, [MilestoneCompletionInput]>('milestone-completion');
+export const completeMilestoneUpdate = defineUpdate<ClueState, [MilestoneCompletionInput]>(
+  'milestone-completion',
+);
 export const referUpdate = defineUpdate<ClueState, [ReferralInput]>('referral');
-export const acknowledgeReferralUpdate = defineUpdate<ClueState, [ReferralAcknowledgementInput]>('referral-acknowledgement');
+export const acknowledgeReferralUpdate = defineUpdate<ClueState, [ReferralAcknowledgementInput]>(
+  'referral-acknowledgement',
+);
 export const followUpUpdate = defineUpdate<ClueState, [FollowUpInput]>('follow-ups');
 export const requestClosureUpdate = defineUpdate<ClueState, [ClosureInput]>('closure');
 export const decideClosureUpdate = defineUpdate<ClueState, [ClosureDecisionInput]>('closure-decision');
 export const reopenUpdate = defineUpdate<ClueState, [ReopeningInput]>('reopening');
 export const requestExtensionUpdate = defineUpdate<ClueState, [ExtensionRequestInput]>('deadline-extensions');
-export const decideExtensionUpdate = defineUpdate<ClueState, [ExtensionDecisionInput]>('deadline-extension-decision');
+export const decideExtensionUpdate = defineUpdate<ClueState, [ExtensionDecisionInput]>(
+  'deadline-extension-decision',
+);
 export const pauseClockUpdate = defineUpdate<ClueState, [ClockPauseInput]>('clock-pauses');
 export const resumeClockUpdate = defineUpdate<ClueState, [ClockPauseInput]>('clock-resumptions');
-export const exchangeInformationUpdate = defineUpdate<ClueState, [InformationExchangeInput]>('information-exchange');
+export const exchangeInformationUpdate = defineUpdate<ClueState, [InformationExchangeInput]>(
+  'information-exchange',
+);
 export const regradeUpdate = defineUpdate<ClueState, [RegradeInput]>('regrade');
 
 export const stateQuery = defineQuery<ClueState>('state');

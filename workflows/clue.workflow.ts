@@ -20,10 +20,17 @@ import type { createActivities } from '../activities';
 import { invalidInput, invalidTransition, unknownItem } from '../src/domain/failures';
 import type { Grade, Nature } from '../src/domain/enums';
 import type { ResolvedPolicy, TaskKind } from '../src/policy';
-import { SA_GRADE, SA_LEAD_UNIT, SA_NEXT_DUE_TIME, SA_OVERDUE_LEVEL, SA_STAGE } from '../src/temporal/search-attributes';
+import {
+  SA_GRADE,
+  SA_LEAD_UNIT,
+  SA_NEXT_DUE_TIME,
+  SA_OVERDUE_LEVEL,
+  SA_STAGE,
+} from '../src/temporal/search-attributes';
 import {
   cancelClock,
   completeClock,
+  daysOverdue,
   decideExtension,
   dueEventsAt,
   dueFromPolicy,
@@ -62,6 +69,7 @@ import {
   type ClueStage,
   type ClueState,
   type MilestoneInput,
+  type ReferralState,
   type Transition,
 } from './clue.messages';
 
@@ -87,6 +95,11 @@ export interface ClueWorkflowInput {
   registeredBy: string;
   /** Set when continuing as new. */
   carried?: { state: ClueState; eventSeq: number };
+  /**
+   * Test-only: continue as new once the history has this many events, as if the server had suggested
+   * it (deterministic: the history length is part of every workflow task). Carried to the next run.
+   */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface TimelineEventInput {
@@ -164,11 +177,33 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   };
 
   const clockSeq = () => state.clocks.length + 1;
-  const open = (task: TaskKind, unitId: string, actor: Actor | undefined, opts: { dueAt?: number; label?: string; reason?: string } = {}) => {
+  const open = (
+    task: TaskKind,
+    unitId: string,
+    actor: Actor | undefined,
+    opts: { dueAt?: number; label?: string; reason?: string } = {},
+  ) => {
     const dueAt = opts.dueAt ?? dueFromPolicy(policy, task, state.grade, now());
-    const c = openClock({ id: `${task}-${clockSeq()}`, task, unitId, label: opts.label, dueAt, by: actor?.userId ?? 'system', reason: opts.reason }, now());
+    const c = openClock(
+      {
+        id: `${task}-${clockSeq()}`,
+        task,
+        unitId,
+        label: opts.label,
+        dueAt,
+        by: actor?.userId ?? 'system',
+        reason: opts.reason,
+      },
+      now(),
+    );
     state.clocks.push(c);
-    record('clock.opened', actor, { clockId: c.id, task, unitId, dueAt: new Date(dueAt).toISOString(), label: opts.label });
+    record('clock.opened', actor, {
+      clockId: c.id,
+      task,
+      unitId,
+      dueAt: new Date(dueAt).toISOString(),
+      label: opts.label,
+    });
     return c;
   };
   const openClocksOf = (task: TaskKind) => state.clocks.filter((c) => c.task === task && isOpen(c));
@@ -207,7 +242,8 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   };
 
   const requireStage = (t: Transition) => {
-    if (!allowedTransitions(state.stage).includes(t)) throw invalidTransition(t, state.stage, allowedTransitions(state.stage));
+    if (!allowedTransitions(state.stage).includes(t))
+      throw invalidTransition(t, state.stage, allowedTransitions(state.stage));
   };
   const requireText = (v: string | undefined, field: string) => {
     if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} is required`, [field]);
@@ -215,9 +251,16 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
 
   const startMonitoring = (actor: Actor | undefined) => {
     setStage('monitoring', actor);
+    // Back in monitoring after an on-demand referral: the follow-ups already running keep their dates.
+    if (openClocksOf('follow_up').length > 0) return;
     const start = now();
     policy.followUps.forEach((offset, i) => {
-      const dueAt = dueFromPolicy({ ...policy, tiers: { follow_up: offset } }, 'follow_up', state.grade, start);
+      const dueAt = dueFromPolicy(
+        { ...policy, tiers: { follow_up: offset } },
+        'follow_up',
+        state.grade,
+        start,
+      );
       open('follow_up', state.leadUnitId, actor, { dueAt, label: `follow-up ${i + 1}` });
     });
   };
@@ -225,27 +268,73 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   const afterDisposalProgress = (actor: Actor) => {
     const allDone = state.milestones.every((m) => m.completedAt !== undefined);
     const awaiting = state.referrals.some((r) => r.status === 'awaiting');
-    if (state.stage === 'disposing' && allDone && !awaiting && openClocksOf('supplementary_evidence').length === 0) {
+    if (
+      state.stage === 'disposing' &&
+      allDone &&
+      !awaiting &&
+      openClocksOf('supplementary_evidence').length === 0
+    ) {
       startMonitoring(actor);
     }
   };
 
   const refer = (actor: Actor | undefined, reason: string) => {
     const seq = state.referrals.length + 1;
-    const referral = { id: `${state.clueId}-r${seq}`, seq, status: 'awaiting' as const, sentAt: now() };
+    const referral: ReferralState = {
+      id: `${state.clueId}-r${seq}`,
+      seq,
+      status: 'awaiting',
+      sentAt: now(),
+      from: state.stage,
+    };
     state.referrals.push(referral);
+    // Referred before a plan was made: public security takes the case over, no plan is owed any more.
+    cancelAll('plan', actor, 'referred to public security');
     setStage('referred', actor, { referralId: referral.id });
     open('referral_ack', input.policeUnitId, actor, { label: referral.id, reason });
-    pendingReferrals.push({ referralId: referral.id, seq, reason, by: actor?.userId ?? 'system' });
+    pendingReferrals.push({
+      referralId: referral.id,
+      seq,
+      reason,
+      by: actor?.userId ?? 'system',
+      disposal: {
+        verification: state.verification,
+        classification: state.classification,
+        plan: state.plan,
+        milestones: state.milestones,
+        actions: state.actions,
+        earlierReferrals: state.referrals.filter((r) => r.id !== referral.id),
+      },
+    });
   };
-  const pendingReferrals: { referralId: string; seq: number; reason: string; by: string }[] = [];
+  const pendingReferrals: {
+    referralId: string;
+    seq: number;
+    reason: string;
+    by: string;
+    disposal: Record<string, unknown>;
+  }[] = [];
 
-  // Projection and notifications are serialized so rows are written in the order things happened.
+  const pendingAcks: Parameters<Activities['recordReferralAcknowledgement']>[0][] = [];
+  type ClockEffect =
+    | { kind: 'reminder'; input: Parameters<Activities['sendReminder']>[0] }
+    | { kind: 'escalation'; input: Parameters<Activities['recordEscalation']>[0] };
+  const pendingClockEffects: ClockEffect[] = [];
+  const hasPendingWork = () =>
+    pendingReferrals.length +
+      pendingAcks.length +
+      pendingClockEffects.length +
+      pendingTimeline.length +
+      pendingNotices.length >
+    0;
+  let lastAttrs = '';
+
+  // Every side effect goes through one chain, in the order things happened: the referral package before
+  // its acknowledgement, an escalation row before the projection that may resolve it, rows before mail.
   let chain: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     chain = chain.then(async () => {
-      const referrals = pendingReferrals.splice(0);
-      for (const r of referrals) {
+      for (const r of pendingReferrals.splice(0)) {
         await acts.sendReferral({
           referralId: r.referralId,
           clueId: state.clueId,
@@ -253,14 +342,13 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
           policeUnitId: input.policeUnitId,
           reason: r.reason,
           by: r.by,
-          disposal: {
-            verification: state.verification,
-            classification: state.classification,
-            plan: state.plan,
-            milestones: state.milestones,
-            actions: state.actions,
-          },
+          disposal: r.disposal,
         });
+      }
+      for (const a of pendingAcks.splice(0)) await acts.recordReferralAcknowledgement(a);
+      for (const e of pendingClockEffects.splice(0)) {
+        if (e.kind === 'reminder') await acts.sendReminder(e.input);
+        else await acts.recordEscalation(e.input);
       }
       const events = pendingTimeline;
       pendingTimeline = [];
@@ -281,6 +369,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         events,
       });
       for (const n of pendingNotices.splice(0)) await acts.notify(n);
+      // Upserted only when something changed, so the history does not grow with every flush.
       const attrs: SearchAttributeUpdatePair[] = [
         { key: SA_STAGE, value: state.stage },
         { key: SA_GRADE, value: state.grade },
@@ -288,7 +377,17 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         { key: SA_OVERDUE_LEVEL, value: state.overdueLevel },
         { key: SA_NEXT_DUE_TIME, value: state.nextDueAt !== undefined ? new Date(state.nextDueAt) : null },
       ];
-      upsertSearchAttributes(attrs);
+      const signature = JSON.stringify([
+        state.stage,
+        state.grade,
+        state.leadUnitId,
+        state.overdueLevel,
+        state.nextDueAt ?? null,
+      ]);
+      if (signature !== lastAttrs) {
+        lastAttrs = signature;
+        upsertSearchAttributes(attrs);
+      }
     });
     return chain;
   };
@@ -316,7 +415,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     verifyUpdate,
     (i) =>
       apply(() => {
-        state.verification = { findings: i.findings, factsConfirmed: i.factsConfirmed, by: i.actor.userId, at: now() };
+        state.verification = {
+          findings: i.findings,
+          factsConfirmed: i.factsConfirmed,
+          by: i.actor.userId,
+          at: now(),
+        };
         complete('verification', i.actor);
         record('verification.recorded', i.actor, { factsConfirmed: i.factsConfirmed });
         setStage('classifying', i.actor);
@@ -346,7 +450,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         record('classification.recorded', i.actor, { nature: i.nature });
         if (i.nature === 'not_illegal') {
           // Not illegal: straight to closure approval, the reasoning is the summary.
-          state.closure = { summary: i.reasoning, requestedBy: i.actor.userId, requestedAt: now(), returnTo: 'classifying' };
+          state.closure = {
+            summary: i.reasoning,
+            requestedBy: i.actor.userId,
+            requestedAt: now(),
+            returnTo: 'classifying',
+          };
           setStage('closure_review', i.actor);
           open('closure_review', input.districtOfficeUnitId, i.actor);
         } else {
@@ -358,7 +467,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('classification');
         requireText(i.reasoning, 'reasoning');
-        const natures: Nature[] = ['not_illegal', 'irregular', 'suspected_illegal_fundraising', 'suspected_crime'];
+        const natures: Nature[] = [
+          'not_illegal',
+          'irregular',
+          'suspected_illegal_fundraising',
+          'suspected_crime',
+        ];
         if (!natures.includes(i.nature)) throw invalidInput(`unknown nature "${i.nature}"`, ['nature']);
       },
     },
@@ -381,26 +495,38 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         // Milestones of an earlier plan that were not reached are replaced by the new plan's.
         state.milestones = state.milestones.filter((m) => m.completedAt !== undefined);
         i.milestones.forEach((m, k) => {
-          state.milestones.push({ id: m.id ?? `m${base + k + 1}`, title: m.title, dueAt: Date.parse(m.dueAt) });
+          state.milestones.push({
+            id: m.id ?? `m${base + k + 1}`,
+            title: m.title,
+            dueAt: Date.parse(m.dueAt),
+          });
         });
         complete('plan', i.actor);
-        record('plan.submitted', i.actor, { version, strategies: i.strategies, milestones: i.milestones.length });
+        record('plan.submitted', i.actor, {
+          version,
+          strategies: i.strategies,
+          milestones: i.milestones.length,
+        });
         setStage('plan_review', i.actor);
         open('plan_review', input.districtOfficeUnitId, i.actor, { label: `plan v${version}` });
       }),
     {
       validator: (i) => {
         requireStage('plan');
-        if (!Array.isArray(i.strategies) || i.strategies.length === 0) throw invalidInput('at least one strategy is required', ['strategies']);
+        if (!Array.isArray(i.strategies) || i.strategies.length === 0)
+          throw invalidInput('at least one strategy is required', ['strategies']);
         requireText(i.measures, 'measures');
         requireText(i.responsiblePerson, 'responsiblePerson');
-        if (!Array.isArray(i.milestones) || i.milestones.length === 0) throw invalidInput('at least one milestone is required', ['milestones']);
+        if (!Array.isArray(i.milestones) || i.milestones.length === 0)
+          throw invalidInput('at least one milestone is required', ['milestones']);
         const ids = new Set<string>();
         i.milestones.forEach((m: MilestoneInput, k: number) => {
           requireText(m.title, `milestones.${k}.title`);
           const t = Date.parse(m.dueAt);
-          if (Number.isNaN(t)) throw invalidInput('dueAt must be an ISO date-time', ['milestones', String(k), 'dueAt']);
-          if (t <= now()) throw invalidInput('dueAt must be in the future', ['milestones', String(k), 'dueAt']);
+          if (Number.isNaN(t))
+            throw invalidInput('dueAt must be an ISO date-time', ['milestones', String(k), 'dueAt']);
+          if (t <= now())
+            throw invalidInput('dueAt must be in the future', ['milestones', String(k), 'dueAt']);
           if (m.id !== undefined) {
             if (ids.has(m.id) || state.milestones.some((x) => x.id === m.id && x.completedAt !== undefined)) {
               throw invalidInput(`duplicate milestone id "${m.id}"`, ['milestones', String(k), 'id']);
@@ -428,12 +554,14 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         for (const m of state.milestones.filter((x) => x.completedAt === undefined)) {
           open('milestone', state.leadUnitId, i.actor, { dueAt: m.dueAt, label: m.id });
         }
-        if (state.plan?.strategies.includes('criminal_referral')) refer(i.actor, 'plan includes criminal referral');
+        if (state.plan?.strategies.includes('criminal_referral'))
+          refer(i.actor, 'plan includes criminal referral');
       }),
     {
       validator: (i) => {
         requireStage('plan-review');
-        if (i.decision !== 'approve' && i.decision !== 'return') throw invalidInput('decision must be approve or return', ['decision']);
+        if (i.decision !== 'approve' && i.decision !== 'return')
+          throw invalidInput('decision must be approve or return', ['decision']);
         if (i.decision === 'return') requireText(i.comment, 'comment');
       },
     },
@@ -473,7 +601,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         requireStage('milestone-completion');
         const m = state.milestones.find((x) => x.id === i.milestoneId);
         if (!m) throw unknownItem(`no milestone "${i.milestoneId}" in the plan`, ['milestoneId']);
-        if (m.completedAt !== undefined) throw invalidTransition('milestone-completion', `milestone ${m.id} already completed`, allowedTransitions(state.stage));
+        if (m.completedAt !== undefined)
+          throw invalidTransition(
+            'milestone-completion',
+            `milestone ${m.id} already completed`,
+            allowedTransitions(state.stage),
+          );
       },
     },
   );
@@ -501,13 +634,29 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         r.status = i.decision;
         r.policeCaseNumber = i.policeCaseNumber;
         r.reason = i.reason;
-        for (const c of state.clocks.filter((c) => c.task === 'referral_ack' && c.label === r.id && isOpen(c))) {
+        for (const c of state.clocks.filter(
+          (c) => c.task === 'referral_ack' && c.label === r.id && isOpen(c),
+        )) {
           completeClock(c, now(), i.actor.userId, i.decision);
           record('clock.completed', i.actor, { clockId: c.id, task: 'referral_ack', late: c.late });
         }
-        pendingAcks.push({ referralId: r.id, decision: i.decision, policeCaseNumber: i.policeCaseNumber, reason: i.reason, by: i.actor.userId });
-        record('referral.acknowledged', i.actor, { referralId: r.id, decision: i.decision, policeCaseNumber: i.policeCaseNumber, reason: i.reason });
-        if (i.decision === 'returned') {
+        pendingAcks.push({
+          referralId: r.id,
+          decision: i.decision,
+          policeCaseNumber: i.policeCaseNumber,
+          reason: i.reason,
+          by: i.actor.userId,
+        });
+        record('referral.acknowledged', i.actor, {
+          referralId: r.id,
+          decision: i.decision,
+          policeCaseNumber: i.policeCaseNumber,
+          reason: i.reason,
+        });
+        if (i.decision === 'accepted' && r.from === 'monitoring') {
+          // Referred on demand while monitoring: public security has it, the follow-ups go on.
+          setStage('monitoring', i.actor, { acceptedReferral: r.id });
+        } else if (i.decision === 'returned') {
           // Back to the lead unit for supplementary evidence under a new clock (notice IV.6).
           setStage('disposing', i.actor, { returnedReferral: r.id });
           open('supplementary_evidence', state.leadUnitId, i.actor, { label: r.id, reason: i.reason });
@@ -516,7 +665,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
             kind: 'referral_returned',
             template: 'referralReturned',
             audience: { unitIds: [state.leadUnitId], roles: ['coordinator'] },
-            params: { clueRef: state.ref, reason: i.reason ?? '' },
+            params: { clueRef: state.ref, reason: i.reason ?? '', unit: input.policeUnitId },
             owner: { type: 'clue', id: state.clueId },
           });
         } else {
@@ -533,7 +682,6 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       },
     },
   );
-  const pendingAcks: Parameters<Activities['recordReferralAcknowledgement']>[0][] = [];
 
   setHandler(
     followUpUpdate,
@@ -541,7 +689,13 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       apply(() => {
         const c = openClocksOf('follow_up')[0];
         const index = state.followUps.length + 1;
-        state.followUps.push({ index, resurgence: i.resurgence, findings: i.findings, by: i.actor.userId, at: now() });
+        state.followUps.push({
+          index,
+          resurgence: i.resurgence,
+          findings: i.findings,
+          by: i.actor.userId,
+          at: now(),
+        });
         if (c) {
           completeClock(c, now(), i.actor.userId, i.findings);
           record('clock.completed', i.actor, { clockId: c.id, task: 'follow_up', late: c.late });
@@ -558,7 +712,8 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('follow-ups');
         requireText(i.findings, 'findings');
-        if (typeof i.resurgence !== 'boolean') throw invalidInput('resurgence must be true or false', ['resurgence']);
+        if (typeof i.resurgence !== 'boolean')
+          throw invalidInput('resurgence must be true or false', ['resurgence']);
       },
     },
   );
@@ -567,7 +722,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     requestClosureUpdate,
     (i) =>
       apply(() => {
-        state.closure = { summary: i.summary, requestedBy: i.actor.userId, requestedAt: now(), returnTo: state.stage };
+        state.closure = {
+          summary: i.summary,
+          requestedBy: i.actor.userId,
+          requestedAt: now(),
+          returnTo: state.stage,
+        };
         record('closure.requested', i.actor, {});
         setStage('closure_review', i.actor);
         open('closure_review', input.districtOfficeUnitId, i.actor);
@@ -596,13 +756,15 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         } else {
           const back = state.closure?.returnTo ?? 'monitoring';
           setStage(back, i.actor, { closureReturned: true });
-          if (back === 'classifying') open('classification', state.leadUnitId, i.actor, { reason: i.comment });
+          if (back === 'classifying')
+            open('classification', state.leadUnitId, i.actor, { reason: i.comment });
         }
       }),
     {
       validator: (i) => {
         requireStage('closure-decision');
-        if (i.decision !== 'approve' && i.decision !== 'return') throw invalidInput('decision must be approve or return', ['decision']);
+        if (i.decision !== 'approve' && i.decision !== 'return')
+          throw invalidInput('decision must be approve or return', ['decision']);
         if (i.decision === 'return') requireText(i.comment, 'comment');
       },
     },
@@ -633,13 +795,24 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       apply(() => {
         const c = findClock(i.clockId);
         const ext = requestExtension(c, now(), i.actor.userId, Date.parse(i.newDueAt), i.reason);
-        record('clock.extension_requested', i.actor, { clockId: c.id, extensionId: ext.id, newDueAt: i.newDueAt, reason: i.reason });
+        record('clock.extension_requested', i.actor, {
+          clockId: c.id,
+          extensionId: ext.id,
+          newDueAt: i.newDueAt,
+          reason: i.reason,
+        });
         pendingNotices.push({
           key: `clue:${state.clueId}:extension:${ext.id}`,
           kind: 'extension_requested',
           template: 'extensionRequested',
           audience: { roles: ['coordinator'] },
-          params: { clueRef: state.ref, task: c.task, newDueAt: i.newDueAt },
+          params: {
+            clueRef: state.ref,
+            task: c.task,
+            newDueAt: ext.newDueAt,
+            reason: i.reason,
+            unit: c.unitId,
+          },
           owner: { type: 'clue', id: state.clueId },
         });
       }),
@@ -648,10 +821,16 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         requireStage('deadline-extensions');
         const c = findClock(i.clockId);
         if (!isOpen(c)) throw invalidTransition('deadline-extensions', `clock ${c.id} is ${c.status}`, []);
-        if (c.pendingExtension) throw invalidTransition('deadline-extensions', `extension ${c.pendingExtension.id} is awaiting a decision`, ['deadline-extension-decision']);
+        if (c.pendingExtension)
+          throw invalidTransition(
+            'deadline-extensions',
+            `extension ${c.pendingExtension.id} is awaiting a decision`,
+            ['deadline-extension-decision'],
+          );
         const t = Date.parse(i.newDueAt);
         if (Number.isNaN(t)) throw invalidInput('newDueAt must be an ISO date-time', ['newDueAt']);
-        if (t <= c.dueAt) throw invalidInput('newDueAt must be later than the current due time', ['newDueAt']);
+        if (t <= c.dueAt)
+          throw invalidInput('newDueAt must be later than the current due time', ['newDueAt']);
         requireText(i.reason, 'reason');
       },
     },
@@ -663,7 +842,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       apply(() => {
         const c = state.clocks.find((x) => x.pendingExtension?.id === i.extensionId)!;
         decideExtension(c, now(), i.actor.userId, i.decision === 'approve', i.comment);
-        record('clock.extension_decided', i.actor, { clockId: c.id, extensionId: i.extensionId, decision: i.decision, dueAt: new Date(c.dueAt).toISOString() });
+        record('clock.extension_decided', i.actor, {
+          clockId: c.id,
+          extensionId: i.extensionId,
+          decision: i.decision,
+          dueAt: new Date(c.dueAt).toISOString(),
+        });
       }),
     {
       validator: (i) => {
@@ -671,7 +855,8 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         if (!state.clocks.some((x) => x.pendingExtension?.id === i.extensionId)) {
           throw unknownItem(`no pending extension "${i.extensionId}"`, ['extensionId']);
         }
-        if (i.decision !== 'approve' && i.decision !== 'reject') throw invalidInput('decision must be approve or reject', ['decision']);
+        if (i.decision !== 'approve' && i.decision !== 'reject')
+          throw invalidInput('decision must be approve or reject', ['decision']);
       },
     },
   );
@@ -688,7 +873,12 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('clock-pauses');
         const c = findClock(i.clockId);
-        if (c.status !== 'open') throw invalidTransition('clock-pauses', `clock ${c.id} is ${c.status}`, c.status === 'paused' ? ['clock-resumptions'] : []);
+        if (c.status !== 'open')
+          throw invalidTransition(
+            'clock-pauses',
+            `clock ${c.id} is ${c.status}`,
+            c.status === 'paused' ? ['clock-resumptions'] : [],
+          );
         requireText(i.reason, 'reason');
       },
     },
@@ -699,14 +889,23 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     (i) =>
       apply(() => {
         const c = findClock(i.clockId);
-        resumeClock(c, now(), i.actor.userId, i.reason);
-        record('clock.resumed', i.actor, { clockId: c.id, reason: i.reason, dueAt: new Date(c.dueAt).toISOString() });
+        resumeClock(c, now(), i.actor.userId, i.reason, policy);
+        record('clock.resumed', i.actor, {
+          clockId: c.id,
+          reason: i.reason,
+          dueAt: new Date(c.dueAt).toISOString(),
+        });
       }),
     {
       validator: (i) => {
         requireStage('clock-resumptions');
         const c = findClock(i.clockId);
-        if (c.status !== 'paused') throw invalidTransition('clock-resumptions', `clock ${c.id} is ${c.status}`, c.status === 'open' ? ['clock-pauses'] : []);
+        if (c.status !== 'paused')
+          throw invalidTransition(
+            'clock-resumptions',
+            `clock ${c.id} is ${c.status}`,
+            c.status === 'open' ? ['clock-pauses'] : [],
+          );
         requireText(i.reason, 'reason');
       },
     },
@@ -716,7 +915,9 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     exchangeInformationUpdate,
     (i) =>
       apply(() => {
-        const c = state.clocks.find((x) => x.task === 'exchange' && x.unitId === i.actor.unitId && isOpen(x))!;
+        const c = state.clocks.find(
+          (x) => x.task === 'exchange' && x.unitId === i.actor.unitId && isOpen(x),
+        )!;
         completeClock(c, now(), i.actor.userId, i.summary);
         record('exchange.recorded', i.actor, { unitId: i.actor.unitId, clockId: c.id, late: c.late });
         pendingNotices.push({
@@ -724,7 +925,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
           kind: 'information_exchanged',
           template: 'informationExchanged',
           audience: { unitIds: [state.leadUnitId] },
-          params: { clueRef: state.ref, unit: i.actor.unitId ?? '' },
+          params: { clueRef: state.ref, unit: i.actor.unitId ?? '', summary: i.summary },
           owner: { type: 'clue', id: state.clueId },
         });
       }),
@@ -733,7 +934,11 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         requireStage('information-exchange');
         requireText(i.summary, 'summary');
         if (!state.clocks.some((x) => x.task === 'exchange' && x.unitId === i.actor.unitId && isOpen(x))) {
-          throw invalidTransition('information-exchange', 'no open information-exchange task for your unit', []);
+          throw invalidTransition(
+            'information-exchange',
+            'no open information-exchange task for your unit',
+            [],
+          );
         }
       },
     },
@@ -746,13 +951,25 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         const from = state.grade;
         state.grade = i.grade;
         state.keyClue = i.keyClue;
-        for (const c of state.clocks) retierClock(c, policy, i.grade, now(), i.actor.userId, i.reason);
         record('clue.regraded', i.actor, { from, to: i.grade, keyClue: i.keyClue, reason: i.reason });
+        for (const c of state.clocks) {
+          const before = c.dueAt;
+          retierClock(c, policy, i.grade, now(), i.actor.userId, i.reason, from);
+          if (c.dueAt !== before) {
+            record('clock.retiered', i.actor, {
+              clockId: c.id,
+              task: c.task,
+              from: iso(before),
+              dueAt: iso(c.dueAt),
+            });
+          }
+        }
       }),
     {
       validator: (i) => {
         requireStage('regrade');
-        if (!['I', 'II', 'III', 'IV'].includes(i.grade)) throw invalidInput('grade must be I, II, III or IV', ['grade']);
+        if (!['I', 'II', 'III', 'IV'].includes(i.grade))
+          throw invalidInput('grade must be I, II, III or IV', ['grade']);
         requireText(i.reason, 'reason');
       },
     },
@@ -760,25 +977,37 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
 
   // ---- clock events ----------------------------------------------------------------------------
 
-  const fire = async (e: ClockEvent) => {
+  /** Acts on one due clock event: state and timeline now, the reminder or escalation in the next flush. */
+  const fire = (e: ClockEvent) => {
     const c = state.clocks.find((x) => x.id === e.clockId)!;
-    markHandled(c, e);
-    refreshSummary();
+    markHandled(c, e, policy);
+    const at = now();
     const clockKey = `clue:${state.clueId}:${c.id}:${e.key}`;
-    const common = {
-      owner: { type: 'clue' as const, id: state.clueId, ref: state.ref },
-      clock: clockRow(c),
+    const owner = { type: 'clue' as const, id: state.clueId, ref: state.ref };
+    const data = {
+      clockId: c.id,
+      task: c.task,
+      unitId: c.unitId,
+      dueAt: iso(c.dueAt),
+      scheduledAt: iso(e.at),
     };
     if (e.kind === 'reminder') {
-      record('clock.reminder', undefined, { clockId: c.id, task: c.task, index: e.index });
-      await acts.sendReminder({ key: clockKey, ...common });
+      record('clock.reminder', undefined, { ...data, index: e.index });
+      pendingClockEffects.push({ kind: 'reminder', input: { key: clockKey, owner, clock: clockRow(c) } });
     } else {
-      record('clock.escalated', undefined, { clockId: c.id, task: c.task, level: e.level });
-      await acts.recordEscalation({
-        key: clockKey,
-        level: e.level,
-        topLevel: policy.escalation.length,
-        ...common,
+      const overdue = daysOverdue(c, policy, at);
+      record('clock.escalated', undefined, { ...data, level: e.level, daysOverdue: overdue });
+      pendingClockEffects.push({
+        kind: 'escalation',
+        input: {
+          key: clockKey,
+          owner,
+          clock: clockRow(c),
+          level: e.level,
+          topLevel: policy.escalation.length,
+          at,
+          daysOverdue: overdue,
+        },
       });
     }
   };
@@ -786,7 +1015,11 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   // ---- start ---------------------------------------------------------------------------------
 
   if (!input.carried) {
-    record('clue.registered', { userId: input.registeredBy, role: 'coordinator' }, { grade: state.grade, keyClue: state.keyClue });
+    record(
+      'clue.registered',
+      { userId: input.registeredBy, role: 'coordinator' },
+      { grade: state.grade, keyClue: state.keyClue },
+    );
     setStage('verifying', undefined);
     open('verification', state.leadUnitId, undefined);
     // Cross-regional clue: each co-handling unit owes an information exchange (notice V.II, VI.2).
@@ -794,24 +1027,35 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   }
   await flush();
 
+  const canThreshold = input.continueAsNewAfterEvents;
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (canThreshold !== undefined && workflowInfo().historyLength >= canThreshold);
+
   for (;;) {
     const next = nextEventAt(state.clocks, policy);
     dirty = false;
     const timeout = next === undefined ? undefined : Math.max(0, next - now());
-    if (timeout === undefined) await condition(() => dirty || workflowInfo().continueAsNewSuggested);
-    else await condition(() => dirty || workflowInfo().continueAsNewSuggested, timeout);
+    if (timeout === undefined) await condition(() => dirty || shouldContinueAsNew());
+    else await condition(() => dirty || shouldContinueAsNew(), timeout);
 
-    for (const e of dueEventsAt(state.clocks, policy, now())) await fire(e);
-    for (const a of pendingAcks.splice(0)) await acts.recordReferralAcknowledgement(a);
+    // Synchronous: no update can interleave between choosing the due events and acting on them.
+    for (const e of dueEventsAt(state.clocks, policy, now())) fire(e);
+    refreshSummary();
     await flush();
 
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await flush();
+    if (shouldContinueAsNew()) {
+      // Let running updates finish and every effect be flushed; nothing may be pending when the run ends.
+      while (!allHandlersFinished() || hasPendingWork()) {
+        await condition(allHandlersFinished);
+        await flush();
+      }
       await continueAsNew<typeof clueWorkflow>({ ...input, carried: { state, eventSeq } });
     }
   }
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export function clockRow(c: Clock) {
   return {

@@ -6,7 +6,14 @@ import { createWorker } from '../../workers/worker';
 import { stateQuery, verifyUpdate } from '../../workflows/clue.messages';
 import { clueWorkflow } from '../../workflows/clue.workflow';
 import { FIVE_DAY_CALENDAR_POLICY, actor, clueInput, insertClue } from '../helpers/fixtures';
-import { eventually, freshDatabase, startSmtp, timeSkippingEnv, type TestDb, type TestSmtp } from '../helpers/services';
+import {
+  eventually,
+  freshDatabase,
+  startSmtp,
+  timeSkippingEnv,
+  type TestDb,
+  type TestSmtp,
+} from '../helpers/services';
 
 const TQ = 'clue-deadlines';
 let env: TestWorkflowEnvironment;
@@ -33,13 +40,24 @@ afterAll(async () => {
 });
 
 const reminderRows = (clueId: string) =>
-  db.q<{ key: string; user_id: string }[]>(`select key, user_id from notifications where kind = 'reminder' and owner_id = ? order by key, user_id`, [clueId]);
-const escalationRows = (clueId: string) => db.q<{ level: number; status: string }[]>(`select level, status from escalations where owner_id = ? order by level`, [clueId]);
+  db.q<{ key: string; user_id: string }[]>(
+    `select key, user_id from notifications where kind = 'reminder' and owner_id = ? order by key, user_id`,
+    [clueId],
+  );
+const escalationRows = (clueId: string) =>
+  db.q<{ level: number; status: string }[]>(
+    `select level, status from escalations where owner_id = ? order by level`,
+    [clueId],
+  );
 
 describe('clue verification clock', () => {
   test('given a clue with a 5-day verification clock, when 2 days pass, then the first reminder went out to the lead unit', async () => {
     const clue = await insertClue(db.em());
-    const handle = await env.client.workflow.start(clueWorkflow, { taskQueue: TQ, workflowId: `clue-${clue.id}`, args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)] });
+    const handle = await env.client.workflow.start(clueWorkflow, {
+      taskQueue: TQ,
+      workflowId: `clue-${clue.id}`,
+      args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)],
+    });
     await handle.query(stateQuery);
     expect(await reminderRows(clue.id)).toHaveLength(0);
 
@@ -53,19 +71,40 @@ describe('clue verification clock', () => {
     expect(rows.map((r) => r.user_id).sort()).toEqual(['u-tushan', 'u-tushan-head']);
     expect(new Set(rows.map((r) => r.key)).size).toBe(1);
     expect(rows[0]!.key).toMatch(/verification-1:g0:r0$/);
-    await eventually(() => expect(smtp.mails.map((m) => m.messageId)).toEqual(expect.arrayContaining([expect.stringContaining('verification-1-g0-r0')])));
-    await eventually(() => expect(smtp.mails.filter((m) => m.messageId.includes(clue.id) && m.messageId.startsWith('<reminder')).length).toBe(2));
+    await eventually(() =>
+      expect(smtp.mails.map((m) => m.messageId)).toEqual(
+        expect.arrayContaining([expect.stringContaining('verification-1-g0-r0')]),
+      ),
+    );
+    await eventually(() =>
+      expect(
+        smtp.mails.filter((m) => m.messageId.includes(clue.id) && m.messageId.startsWith('<reminder')).length,
+      ).toBe(2),
+    );
     expect(await escalationRows(clue.id)).toEqual([]);
   });
 
   test('given a clue with a 5-day verification clock, when the due time passes, then a level-1 escalation is recorded and the District Office told', async () => {
     const clue = await insertClue(db.em());
-    const handle = await env.client.workflow.start(clueWorkflow, { taskQueue: TQ, workflowId: `clue-${clue.id}`, args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)] });
+    const handle = await env.client.workflow.start(clueWorkflow, {
+      taskQueue: TQ,
+      workflowId: `clue-${clue.id}`,
+      args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)],
+    });
     await handle.query(stateQuery);
     await env.sleep('5 days');
-    await eventually(async () => expect(await escalationRows(clue.id)).toEqual([{ level: 1, status: 'open' }]));
-    const notified = await db.q<{ user_id: string }[]>(`select user_id from notifications where kind = 'escalation' and owner_id = ? order by user_id`, [clue.id]);
-    expect(notified.map((n) => n.user_id)).toEqual(expect.arrayContaining(['u-coordinator', 'u-tushan-head']));
+    await eventually(async () =>
+      expect(await escalationRows(clue.id)).toEqual([{ level: 1, status: 'open' }]),
+    );
+    // The escalation row is written before its notifications: wait for those too.
+    const notified = await eventually(async () => {
+      const rows = await db.q<{ user_id: string }[]>(
+        `select user_id from notifications where kind = 'escalation' and owner_id = ? order by user_id`,
+        [clue.id],
+      );
+      expect(rows.map((n) => n.user_id)).toEqual(expect.arrayContaining(['u-coordinator', 'u-tushan-head']));
+      return rows;
+    });
     expect(notified.map((n) => n.user_id)).not.toContain('u-leader');
     const state = await handle.query(stateQuery);
     expect(state.overdueLevel).toBe(1);
@@ -73,15 +112,24 @@ describe('clue verification clock', () => {
 
   test('given a clue with a 5-day verification clock, when verification arrives first, then no escalation is ever recorded', async () => {
     const clue = await insertClue(db.em());
-    const handle = await env.client.workflow.start(clueWorkflow, { taskQueue: TQ, workflowId: `clue-${clue.id}`, args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)] });
+    const handle = await env.client.workflow.start(clueWorkflow, {
+      taskQueue: TQ,
+      workflowId: `clue-${clue.id}`,
+      args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)],
+    });
     await env.sleep('1 day');
-    const state = await handle.executeUpdate(verifyUpdate, { args: [{ actor: actor.tushan, findings: 'facts confirmed on site', factsConfirmed: true }] });
+    const state = await handle.executeUpdate(verifyUpdate, {
+      args: [{ actor: actor.tushan, findings: 'facts confirmed on site', factsConfirmed: true }],
+    });
     expect(state.stage).toBe('classifying');
     expect(state.clocks.find((c) => c.task === 'verification')?.status).toBe('done');
     // Past the old due time and past the new classification clock's ladder only the classification clock may escalate.
     await env.sleep('108 hours');
     expect(await escalationRows(clue.id)).toEqual([]);
-    const verificationEscalations = await db.q(`select 1 from escalations where owner_id = ? and clock_id like 'verification%'`, [clue.id]);
+    const verificationEscalations = await db.q(
+      `select 1 from escalations where owner_id = ? and clock_id like 'verification%'`,
+      [clue.id],
+    );
     expect(verificationEscalations).toHaveLength(0);
   });
 });
