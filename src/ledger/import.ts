@@ -1,0 +1,561 @@
+/**
+ * Bulk import of clues from CSV or XLSX (notice IV.3: the ledger is fed from many channels).
+ *
+ * The file: one header row, then one clue per row. Headers may be the English field names
+ * (`sourceChannel`, `subjectName`, …), or the ledger export's column headers in Chinese or
+ * English, so an exported ledger (or a sheet a town filled in) can be imported as is; rows above
+ * the header (an export's title and filter lines) and a trailing totals row are skipped.
+ * Values may be codes (`mass_report`) or their Chinese / English labels (`群众举报`); units by id
+ * or name; amounts may be written `3,000,000`, `300万` or `1.2亿`; booleans `是/否`, `yes/no`, `true/false`, `1/0`.
+ * CSV may be UTF-8 (with or without BOM) or GB18030/GBK (what Excel in Chinese saves).
+ *
+ * Every row is validated with the API's own `ClueIntakeSchema`; every good row is registered
+ * through the one intake path `registerClue` with an import key — the row's business key
+ * (`businessKey` / `业务编号` column) if given, else sha256(file) + row number — so importing the
+ * same file twice registers nothing twice. Row numbers are those a spreadsheet shows (the header
+ * of a plain file is row 1, its first clue row 2).
+ */
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import type { z } from 'zod';
+import type { AppContext } from '../context';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { validateCreditCode } from '../domain/credit-code';
+import { LOCALES, type Locale } from '../domain/enums';
+import { LABEL_KINDS, label, t, type LabelKind, type LabelValue, type MessageKey } from '../i18n';
+import { IntakeError, registerClue, type ClueIntake } from '../services/clues';
+import { unitNames, type UnitName } from './query';
+
+export const IMPORT_MAX_ROWS = 1000;
+
+export type ImportField =
+  | 'businessKey'
+  | 'sourceChannel'
+  | 'description'
+  | 'subjectName'
+  | 'subjectKind'
+  | 'creditCode'
+  | 'registrationPlace'
+  | 'operatingPlace'
+  | 'frequentChanges'
+  | 'keyArea'
+  | 'keyBehaviours'
+  | 'online'
+  | 'amountCny'
+  | 'participants'
+  | 'publicOpinion'
+  | 'stabilityRisk'
+  | 'leadUnitId'
+  | 'coHandlingUnitIds'
+  | 'keyFlag'
+  | 'reporterName'
+  | 'reporterContact';
+
+/** Which export column header (catalogue key) maps to which import field. */
+const EXPORT_HEADERS: Partial<Record<ImportField, MessageKey>> = {
+  sourceChannel: 'ledger.col.sourceChannel',
+  description: 'ledger.col.description',
+  subjectName: 'ledger.col.subjectName',
+  subjectKind: 'ledger.col.subjectKind',
+  creditCode: 'ledger.col.creditCode',
+  registrationPlace: 'ledger.col.registrationPlace',
+  operatingPlace: 'ledger.col.operatingPlace',
+  frequentChanges: 'ledger.col.frequentChanges',
+  keyArea: 'ledger.col.keyArea',
+  keyBehaviours: 'ledger.col.keyBehaviours',
+  online: 'ledger.col.online',
+  amountCny: 'ledger.col.amountCny',
+  participants: 'ledger.col.participants',
+  publicOpinion: 'ledger.col.publicOpinion',
+  stabilityRisk: 'ledger.col.stabilityRisk',
+  leadUnitId: 'ledger.col.leadUnit',
+  coHandlingUnitIds: 'ledger.col.coHandlingUnits',
+};
+
+/** Import-only headers (not in an export). */
+const EXTRA_HEADERS: Partial<Record<ImportField, string[]>> = {
+  businessKey: ['业务编号', 'business key', 'externalref', 'external ref'],
+  keyFlag: ['人工标记重点', '标记为重点线索', 'coordinator key flag', 'key flag'],
+  reporterName: ['举报人姓名', '举报人', 'reporter name', 'reporter'],
+  reporterContact: ['举报人联系方式', '联系方式', 'reporter contact'],
+  subjectName: ['涉事主体名称', '主体名称', 'subject name'],
+};
+
+/** Where a field lands in the intake body (zod issue paths are mapped back through this). */
+const FIELD_PATH: Record<ImportField, string> = {
+  businessKey: 'businessKey',
+  sourceChannel: 'sourceChannel',
+  description: 'description',
+  subjectName: 'subject.name',
+  subjectKind: 'subject.kind',
+  creditCode: 'subject.creditCode',
+  registrationPlace: 'subject.registrationPlace',
+  operatingPlace: 'subject.operatingPlace',
+  frequentChanges: 'subject.frequentChanges',
+  keyArea: 'keyArea',
+  keyBehaviours: 'keyBehaviours',
+  online: 'online',
+  amountCny: 'amountCny',
+  participants: 'participants',
+  publicOpinion: 'publicOpinion',
+  stabilityRisk: 'stabilityRisk',
+  leadUnitId: 'leadUnitId',
+  coHandlingUnitIds: 'coHandlingUnitIds',
+  keyFlag: 'keyFlag',
+  reporterName: 'reporter.name',
+  reporterContact: 'reporter.contact',
+};
+const PATH_FIELD = new Map(Object.entries(FIELD_PATH).map(([f, p]) => [p, f as ImportField]));
+
+function norm(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_（）()【】[\]“”"'’‘·.\-:：]/g, '');
+}
+
+let headerIndex: Map<string, ImportField> | undefined;
+function headerMap(): Map<string, ImportField> {
+  if (headerIndex) return headerIndex;
+  const m = new Map<string, ImportField>();
+  for (const f of Object.keys(FIELD_PATH) as ImportField[]) {
+    m.set(norm(f), f);
+    const k = EXPORT_HEADERS[f];
+    if (k) for (const loc of LOCALES) m.set(norm(t(loc, k)), f);
+    for (const h of EXTRA_HEADERS[f] ?? []) m.set(norm(h), f);
+  }
+  headerIndex = m;
+  return m;
+}
+
+const ENUM_FIELDS: Partial<Record<ImportField, LabelKind>> = {
+  sourceChannel: 'sourceChannel',
+  subjectKind: 'subjectKind',
+  keyArea: 'keyArea',
+  keyBehaviours: 'keyBehaviour',
+  publicOpinion: 'publicOpinion',
+  stabilityRisk: 'stabilityRisk',
+};
+
+const enumIndex = new Map<LabelKind, Map<string, string>>();
+function enumValue(kind: LabelKind, raw: string): string | undefined {
+  let m = enumIndex.get(kind);
+  if (!m) {
+    m = new Map();
+    for (const v of LABEL_KINDS[kind]) {
+      m.set(norm(v), v);
+      for (const loc of LOCALES) m.set(norm(label(loc, kind, v as LabelValue<typeof kind>)), v);
+    }
+    enumIndex.set(kind, m);
+  }
+  return m.get(norm(raw));
+}
+
+const TRUE = new Set(['true', 'yes', 'y', '1', '是', '有', '√', 'online', '线上']);
+const FALSE = new Set(['false', 'no', 'n', '0', '否', '无', '×', 'offline', '线下']);
+
+export type RowStatus = 'registered' | 'already_imported' | 'duplicate_in_file' | 'invalid';
+
+export interface FieldError {
+  /** The intake field (dot path), e.g. `subject.creditCode`. */
+  field: string;
+  /** The column header as written in the file, if the column exists. */
+  column: string | null;
+  message: string;
+}
+
+export interface RowReport {
+  row: number;
+  status: RowStatus;
+  clueId?: string;
+  ref?: string;
+  grade?: string;
+  keyClue?: boolean;
+  /** The intake linked the clue to an open clue about the same subject. */
+  duplicateOfId?: string | null;
+  duplicateOfRef?: string | null;
+  /** For `duplicate_in_file`: the earlier row it repeats. */
+  sameAsRow?: number;
+  errors?: FieldError[];
+}
+
+export interface ImportReport {
+  file: { name: string; format: 'csv' | 'xlsx'; sha256: string; headerRow: number; rows: number };
+  summary: Record<RowStatus, number> & { linkedToOpenClue: number };
+  rows: RowReport[];
+}
+
+export class ImportFileError extends Error {}
+
+/** 2D table of cell strings with their spreadsheet row numbers. */
+export interface Table {
+  rows: { number: number; cells: string[] }[];
+}
+
+export function detectFormat(filename: string, buf: Buffer): 'csv' | 'xlsx' {
+  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04)
+    return 'xlsx';
+  if (/\.xlsx$/i.test(filename))
+    throw new ImportFileError('the file is named .xlsx but is not an XLSX workbook');
+  if (/\.xls$/i.test(filename))
+    throw new ImportFileError('legacy .xls workbooks are not supported: save as .xlsx or .csv');
+  return 'csv';
+}
+
+export function decodeText(buf: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
+  } catch {
+    return new TextDecoder('gb18030').decode(buf);
+  }
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, CR/LF/CRLF, embedded newlines); row number = record number. */
+export function parseCsv(text: string): Table {
+  const rows: Table['rows'] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  const s = text.replace(/^\uFEFF/, '');
+  const endRow = () => {
+    cells.push(cell);
+    rows.push({ number: rows.length + 1, cells });
+    cells = [];
+    cell = '';
+  };
+  while (i < s.length) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (s[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += c;
+      i += 1;
+      continue;
+    }
+    if (c === '"' && cell === '') quoted = true;
+    else if (c === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\r' || c === '\n') {
+      endRow();
+      if (c === '\r' && s[i + 1] === '\n') i += 1;
+    } else cell += c;
+    i += 1;
+  }
+  if (quoted) throw new ImportFileError(`unterminated quoted field in CSV record ${rows.length + 1}`);
+  if (cell !== '' || cells.length > 0) endRow();
+  return { rows };
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return v;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('result' in v) return cellText((v as { result?: ExcelJS.CellValue }).result ?? null);
+    if ('text' in v) return String((v as { text: unknown }).text);
+    if ('error' in v) return '';
+  }
+  return String(v as unknown as string);
+}
+
+export async function parseXlsx(buf: Buffer): Promise<Table> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new ImportFileError(`the XLSX workbook cannot be read: ${(err as Error).message}`);
+  }
+  const ws = wb.worksheets[0];
+  if (!ws) throw new ImportFileError('the workbook has no worksheet');
+  const rows: Table['rows'] = [];
+  ws.eachRow({ includeEmpty: false }, (row) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
+    rows.push({ number: row.number, cells });
+  });
+  return { rows };
+}
+
+interface Converted {
+  intake: Record<string, unknown>;
+  businessKey?: string;
+  errors: FieldError[];
+}
+
+function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
+  const parts = path.split('.');
+  let cur = o;
+  for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+  cur[parts[parts.length - 1]!] = v;
+}
+
+function parseAmount(raw: string): number | undefined {
+  let s = raw
+    .normalize('NFKC')
+    .replace(/[\s,，¥￥]/g, '')
+    .replace(/(人民币|元|cny|rmb)/gi, '');
+  let mult = 1;
+  const unit = /[万亿]$/.exec(s)?.[0];
+  if (unit) {
+    mult = unit === '万' ? 1e4 : 1e8;
+    s = s.slice(0, -1);
+  }
+  if (!/^\d+(\.\d+)?$/.test(s)) return undefined;
+  return Math.round(Number(s) * mult * 100) / 100;
+}
+
+function parseCount(raw: string): number | undefined {
+  const s = raw
+    .normalize('NFKC')
+    .replace(/[\s,，]/g, '')
+    .replace(/(人|persons?|people)$/i, '');
+  return /^\d+$/.test(s) ? Number(s) : undefined;
+}
+
+function unitLookup(units: Map<string, UnitName>): (raw: string) => string | undefined {
+  const m = new Map<string, string>();
+  for (const u of units.values()) {
+    m.set(norm(u.id), u.id);
+    m.set(norm(u.nameZh), u.id);
+    m.set(norm(u.nameEn), u.id);
+  }
+  return (raw) => m.get(norm(raw));
+}
+
+const LIST_SPLIT = /[,，、;；\n]+/;
+
+function convertRow(
+  cols: (ImportField | undefined)[],
+  headersAsWritten: string[],
+  cells: string[],
+  findUnit: (raw: string) => string | undefined,
+): Converted {
+  const intake: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  let businessKey: string | undefined;
+  const err = (f: ImportField, message: string, col: number) =>
+    errors.push({ field: FIELD_PATH[f], column: headersAsWritten[col] ?? null, message });
+  cols.forEach((f, i) => {
+    if (!f) return;
+    const raw = (cells[i] ?? '').trim();
+    if (raw === '') return;
+    const kind = ENUM_FIELDS[f];
+    switch (f) {
+      case 'businessKey':
+        if (raw.length > 100) err(f, 'at most 100 characters', i);
+        else businessKey = raw;
+        return;
+      case 'keyBehaviours': {
+        const out: string[] = [];
+        for (const part of raw
+          .split(LIST_SPLIT)
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const v = enumValue('keyBehaviour', part);
+          if (v) out.push(v);
+          else err(f, `unknown key behaviour "${part}"`, i);
+        }
+        setPath(intake, FIELD_PATH[f], [...new Set(out)]);
+        return;
+      }
+      case 'frequentChanges':
+      case 'online':
+      case 'keyFlag': {
+        const n = norm(raw);
+        if (TRUE.has(n)) setPath(intake, FIELD_PATH[f], true);
+        else if (FALSE.has(n)) setPath(intake, FIELD_PATH[f], false);
+        else err(f, `"${raw}" is not yes/no (是/否)`, i);
+        return;
+      }
+      case 'amountCny': {
+        const v = parseAmount(raw);
+        if (v === undefined) err(f, `"${raw}" is not an amount in CNY`, i);
+        else setPath(intake, FIELD_PATH[f], v);
+        return;
+      }
+      case 'participants': {
+        const v = parseCount(raw);
+        if (v === undefined) err(f, `"${raw}" is not a whole number of people`, i);
+        else setPath(intake, FIELD_PATH[f], v);
+        return;
+      }
+      case 'leadUnitId': {
+        const v = findUnit(raw);
+        if (!v) err(f, `unknown unit "${raw}"`, i);
+        else setPath(intake, FIELD_PATH[f], v);
+        return;
+      }
+      case 'coHandlingUnitIds': {
+        const out: string[] = [];
+        for (const part of raw
+          .split(LIST_SPLIT)
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const v = findUnit(part);
+          if (v) out.push(v);
+          else err(f, `unknown unit "${part}"`, i);
+        }
+        setPath(intake, FIELD_PATH[f], out);
+        return;
+      }
+      case 'creditCode': {
+        const v = validateCreditCode(raw);
+        if (!v.ok) err(f, `unified social credit code ${v.reason}`, i);
+        else setPath(intake, FIELD_PATH[f], v.normalized);
+        return;
+      }
+      default:
+        if (kind) {
+          const v = enumValue(kind, raw);
+          if (!v) err(f, `unknown value "${raw}"`, i);
+          else setPath(intake, FIELD_PATH[f], v);
+        } else setPath(intake, FIELD_PATH[f], raw);
+    }
+  });
+  return { intake, businessKey, errors };
+}
+
+function findHeader(table: Table): { index: number; cols: (ImportField | undefined)[] } {
+  const hm = headerMap();
+  const limit = Math.min(table.rows.length, 30);
+  for (let i = 0; i < limit; i++) {
+    const cols = table.rows[i]!.cells.map((c) => hm.get(norm(c)));
+    if (cols.filter(Boolean).length >= 3) {
+      const seen = new Set<ImportField>();
+      cols.forEach((f, k) => {
+        if (f && seen.has(f))
+          throw new ImportFileError(`column "${table.rows[i]!.cells[k]}" appears twice in the header row`);
+        if (f) seen.add(f);
+      });
+      return { index: i, cols };
+    }
+  }
+  throw new ImportFileError(
+    'no header row found: the first row should name the columns (e.g. sourceChannel, subjectName, keyArea, … or 线索来源、涉事主体、重点领域 …)',
+  );
+}
+
+const TOTALS = new Set(LOCALES.map((l: Locale) => norm(t(l, 'ledger.totals'))));
+
+export interface ImportOptions {
+  filename: string;
+  content: Buffer;
+  createdBy: string;
+  /** The API's intake schema (passed in so src/ does not depend on api/). */
+  schema: z.ZodType;
+}
+
+/** Parses, validates and registers; returns the per-row report. Throws ImportFileError when the file itself is unusable. */
+export async function importClues(ctx: AppContext, o: ImportOptions): Promise<ImportReport> {
+  const format = detectFormat(o.filename, o.content);
+  const sha256 = createHash('sha256').update(o.content).digest('hex');
+  const table = format === 'xlsx' ? await parseXlsx(o.content) : parseCsv(decodeText(o.content));
+  const { index, cols } = findHeader(table);
+  const header = table.rows[index]!;
+  const body = table.rows.slice(index + 1).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  const end = body.findIndex((r) => TOTALS.has(norm(r.cells[0] ?? '')));
+  const dataRows = end >= 0 ? body.slice(0, end) : body;
+  if (dataRows.length > IMPORT_MAX_ROWS)
+    throw new ImportFileError(
+      `at most ${IMPORT_MAX_ROWS} rows per file (this one has ${dataRows.length}): split it`,
+    );
+
+  const em = ctx.orm.em.fork() as EntityManager;
+  const units = await unitNames(em);
+  const findUnit = unitLookup(units);
+  const reports: RowReport[] = [];
+  const seenKeys = new Map<string, number>();
+  const seenContent = new Map<string, number>();
+
+  for (const r of dataRows) {
+    const conv = convertRow(cols, header.cells, r.cells, findUnit);
+    const columnOf = (field: string): string | null => {
+      const f = PATH_FIELD.get(field);
+      const k = f ? cols.indexOf(f) : -1;
+      return k >= 0 ? (header.cells[k] ?? null) : null;
+    };
+    const errors = [...conv.errors];
+    const parsed = o.schema.safeParse(conv.intake);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.map(String).join('.') || '(row)';
+        // Keys the converter already reported on (or their parent object) are not reported twice.
+        if (
+          errors.some(
+            (e) => e.field === field || field.startsWith(`${e.field}.`) || e.field.startsWith(`${field}.`),
+          )
+        )
+          continue;
+        errors.push({
+          field,
+          column: columnOf(field) ?? columnOf(field.split('.').slice(0, 2).join('.')),
+          message:
+            issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'required' : issue.message,
+        });
+      }
+    }
+    if (errors.length > 0) {
+      reports.push({ row: r.number, status: 'invalid', errors });
+      continue;
+    }
+    const intake = parsed.data as ClueIntake;
+    const contentKey = JSON.stringify(intake);
+    const earlier =
+      (conv.businessKey ? seenKeys.get(conv.businessKey) : undefined) ?? seenContent.get(contentKey);
+    if (earlier !== undefined) {
+      reports.push({ row: r.number, status: 'duplicate_in_file', sameAsRow: earlier });
+      continue;
+    }
+    if (conv.businessKey) seenKeys.set(conv.businessKey, r.number);
+    seenContent.set(contentKey, r.number);
+    const importKey = conv.businessKey ? `import:key:${conv.businessKey}` : `import:${sha256}:${r.number}`;
+    try {
+      const reg = await registerClue(ctx, intake, { createdBy: o.createdBy, importKey });
+      const [dupRef] = reg.duplicateOfId
+        ? await em
+            .getConnection()
+            .execute<{ ref: string }[]>('select ref from clues where id = ?', [reg.duplicateOfId])
+        : [];
+      reports.push({
+        row: r.number,
+        status: reg.created ? 'registered' : 'already_imported',
+        clueId: reg.id,
+        ref: reg.ref,
+        grade: reg.grade,
+        keyClue: reg.keyClue,
+        duplicateOfId: reg.duplicateOfId,
+        duplicateOfRef: dupRef?.ref ?? null,
+      });
+    } catch (err) {
+      if (err instanceof IntakeError) {
+        const field = err.path.map(String).join('.');
+        reports.push({
+          row: r.number,
+          status: 'invalid',
+          errors: [{ field, column: columnOf(field) ?? columnOf(String(err.path[0])), message: err.message }],
+        });
+      } else throw err;
+    }
+  }
+  const count = (s: RowStatus) => reports.filter((x) => x.status === s).length;
+  return {
+    file: { name: o.filename, format, sha256, headerRow: header.number, rows: dataRows.length },
+    summary: {
+      registered: count('registered'),
+      already_imported: count('already_imported'),
+      duplicate_in_file: count('duplicate_in_file'),
+      invalid: count('invalid'),
+      linkedToOpenClue: reports.filter((x) => x.status === 'registered' && x.duplicateOfId).length,
+    },
+    rows: reports,
+  };
+}
