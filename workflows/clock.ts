@@ -314,6 +314,7 @@ export function workingMsBetween(cal: CalendarData, from: number, to: number): n
 
 /** The instant at which `ms` of working time has passed since `from` (non-working days do not count). */
 export function addWorkingMs(cal: CalendarData, from: number, ms: number): number {
+  if (ms <= 0) return from;
   let left = ms;
   let t = from;
   for (let day = localDayStart(cal, from), guard = 0; guard < 100_000; day += MS_PER_DAY, guard++) {
