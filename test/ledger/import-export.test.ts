@@ -299,40 +299,40 @@ describe('bulk import of clues', () => {
       [9, 'duplicate_in_file'],
       [10, 'registered'],
     ]);
-    expect(rows[0]).toMatchObject({
+    expect(rows[0]!).toMatchObject({
       ref: expect.stringMatching(/^XS-/),
       grade: 'III',
       keyClue: false,
       duplicateOfId: null,
     });
     // 1200 people, 12.5m CNY, regional opinion, high stability risk, online: 25 + 15 + 10 + 14 + 5 = 69 → II, a key clue.
-    expect(rows[1]).toMatchObject({ grade: 'II', keyClue: true });
-    expect(rows[2].errors).toEqual([{ field: 'description', column: '线索摘要', message: 'required' }]);
-    expect(rows[3].errors).toEqual([
+    expect(rows[1]!).toMatchObject({ grade: 'II', keyClue: true });
+    expect(rows[2]!.errors).toEqual([{ field: 'description', column: '线索摘要', message: 'required' }]);
+    expect(rows[3]!.errors).toEqual([
       { field: 'keyArea', column: '重点领域', message: 'unknown value "gambling"' },
     ]);
-    expect(rows[4].errors).toEqual([
+    expect(rows[4]!.errors).toEqual([
       { field: 'amountCny', column: '涉及金额（元）', message: '"约一百万" is not an amount in CNY' },
       { field: 'participants', column: '涉及人数', message: '"十几" is not a whole number of people' },
     ]);
-    expect(rows[5].errors).toEqual([
+    expect(rows[5]!.errors).toEqual([
       {
         field: 'subject.creditCode',
         column: '统一社会信用代码',
         message: 'unified social credit code check character should be "6"',
       },
     ]);
-    expect(rows[6].errors).toEqual([
+    expect(rows[6]!.errors).toEqual([
       { field: 'leadUnitId', column: '牵头单位', message: 'unknown unit "月亮湾街道"' },
     ]);
-    expect(rows[7]).toEqual({ row: 9, status: 'duplicate_in_file', sameAsRow: 2 });
+    expect(rows[7]!).toEqual({ row: 9, status: 'duplicate_in_file', sameAsRow: 2 });
     // The same subject as row 2 (an open clue): registered, linked as a possible duplicate.
-    expect(rows[8]).toMatchObject({
+    expect(rows[8]!).toMatchObject({
       status: 'registered',
       grade: 'I',
       keyClue: true,
-      duplicateOfId: rows[0].clueId,
-      duplicateOfRef: rows[0].ref,
+      duplicateOfId: rows[0]!.clueId,
+      duplicateOfRef: rows[0]!.ref,
     });
 
     const stored = await db.q<
@@ -348,7 +348,7 @@ describe('bulk import of clues', () => {
     >(
       'select ref, amount_cny, key_behaviours, lead_unit_id, co_handling_unit_ids, import_key, stage from clues order by seq',
     );
-    expect(stored.map((s) => s.ref)).toEqual([rows[0].ref, rows[1].ref, rows[8].ref]);
+    expect(stored.map((s) => s.ref)).toEqual([rows[0]!.ref, rows[1]!.ref, rows[8]!.ref]);
     expect(stored[0]).toMatchObject({
       amount_cny: 3_000_000,
       key_behaviours: ['targets_elderly'],
@@ -362,7 +362,7 @@ describe('bulk import of clues', () => {
     });
     expect(stored[2]).toMatchObject({ amount_cny: 120_000_000 });
     // Each registered row runs its own disposal workflow.
-    for (const x of [rows[0], rows[1], rows[8]]) {
+    for (const x of [rows[0]!, rows[1]!, rows[8]!]) {
       const d = await env.client.workflow.getHandle(`clue-${x.clueId}`).describe();
       expect(d.status.name).toBe('RUNNING');
     }
