@@ -27,18 +27,30 @@ export function relationOf(p: Principal, c: ClueAccessRow): Relation {
 /** SQL condition limiting clue rows to what the principal may see (for lists, counts, exports). */
 export function visibilitySql(p: Principal, alias = 'c'): { sql: string; params: unknown[] } {
   if (p.role === 'coordinator' || p.role === 'leader') return { sql: 'true', params: [] };
-  if (p.role === 'unit_officer' && p.unitId) return { sql: `(${alias}.lead_unit_id = ? or ? = any(${alias}.co_handling_unit_ids))`, params: [p.unitId, p.unitId] };
-  if (p.role === 'police_liaison' && p.unitId) return { sql: `${alias}.referred_to_unit_id = ?`, params: [p.unitId] };
+  if (p.role === 'unit_officer' && p.unitId)
+    return {
+      sql: `(${alias}.lead_unit_id = ? or ? = any(${alias}.co_handling_unit_ids))`,
+      params: [p.unitId, p.unitId],
+    };
+  if (p.role === 'police_liaison' && p.unitId)
+    return { sql: `${alias}.referred_to_unit_id = ?`, params: [p.unitId] };
   return { sql: 'false', params: [] };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export async function loadVisibleClue(em: EntityManager, p: Principal, id: string): Promise<{ row: ClueAccessRow; relation: Relation }> {
+export async function loadVisibleClue(
+  em: EntityManager,
+  p: Principal,
+  id: string,
+): Promise<{ row: ClueAccessRow; relation: Relation }> {
   if (!UUID.test(id)) throw notFound('clue');
   const [row] = await em
     .getConnection()
-    .execute<ClueAccessRow[]>('select id, ref, lead_unit_id, co_handling_unit_ids, referred_to_unit_id, stage from clues where id = ?', [id]);
+    .execute<ClueAccessRow[]>(
+      'select id, ref, lead_unit_id, co_handling_unit_ids, referred_to_unit_id, stage from clues where id = ?',
+      [id],
+    );
   if (!row) throw notFound('clue');
   const relation = relationOf(p, row);
   if (relation === 'none') throw notFound('clue');
@@ -46,7 +58,10 @@ export async function loadVisibleClue(em: EntityManager, p: Principal, id: strin
 }
 
 /** A transition needs a relation; a visible clue with the wrong relation is 403, an invisible one 404. */
-export function requireRelation(relation: Relation, needed: 'lead' | 'co' | 'lead_or_co' | 'police' | 'any'): void {
+export function requireRelation(
+  relation: Relation,
+  needed: 'lead' | 'co' | 'lead_or_co' | 'police' | 'any',
+): void {
   if (relation === 'all' || needed === 'any') return;
   const ok =
     (needed === 'lead' && relation === 'lead') ||

@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../src/context';
 import { bearerAuth } from './auth';
 import { errorHandler, sendProblem } from './problem';
-import { buildOpenApi, mount, type RouteDef } from './registry';
+import { buildOpenApi, mount, pathMatcher, type RouteDef } from './registry';
 import { clueRoutes } from './routes/clues';
 import { peopleRoutes } from './routes/people';
 
@@ -33,7 +33,12 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
   app.set('query parser', 'simple');
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
-  const httpCount = new client.Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'status'], registers: [registry] });
+  const httpCount = new client.Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  });
   const httpTime = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP latency',
@@ -65,11 +70,24 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
     pinoHttp({
       logger: ctx.log,
       genReqId: (req) => (req as Request).requestId ?? randomUUID(),
-      // Only method, path (no query string: it may carry search text) and status; never headers or bodies.
+      // Only method, path (no query string: it may carry search text), status, and the caller's role and
+      // unit; never headers (tokens), bodies or query values (personal data).
       serializers: {
-        req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string; id: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      customProps: (req) => {
+        const p = (req as Request).principal;
+        return p ? { role: p.role, unit: p.unitId } : {};
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customSuccessMessage: () => 'request completed',
+      customErrorMessage: () => 'request failed',
     }),
   );
   app.use(helmet());
@@ -109,6 +127,20 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
   });
 
   const api = express.Router();
+  // Repeated failed authentication from one address is throttled before any token lookup.
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.http.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`,
+      handler: (_req, res) =>
+        sendProblem(res, 429, 'rate-limited', 'too many failed authentication attempts'),
+    }),
+  );
   api.use(bearerAuth(ctx));
   api.use(
     rateLimit({
@@ -117,44 +149,63 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       keyGenerator: (req) => (req as Request).principal?.tokenId ?? 'anonymous',
-      handler: (req, res) => {
+      handler: (_req, res) => {
         sendProblem(res, 429, 'rate-limited', 'rate limit exceeded for this token');
       },
     }),
   );
   api.use((req, res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
       return sendProblem(res, 415, 'unsupported-media-type', 'send application/json');
     }
     next();
   });
   api.use(express.json({ limit: ctx.config.http.bodyLimit, strict: true }));
-  // Audit every successful write with actor, role, unit and request id.
+  // Audit every write with actor, role, unit, request id and outcome (refused attempts too).
   api.use((req, res, next) => {
-    if (req.method !== 'GET') {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
       res.on('finish', () => {
-        if (res.statusCode < 400 && req.principal) {
-          const p = req.principal;
-          void (ctx.orm.em.fork() as EntityManager)
-            .getConnection()
-            .execute(`insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`, [
+        if (!req.principal) return;
+        const p = req.principal;
+        const routePath = (req.route as { path?: string } | undefined)?.path ?? req.path;
+        void (ctx.orm.em.fork() as EntityManager)
+          .getConnection()
+          .execute(
+            `insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`,
+            [
               p.userId,
               p.role,
               p.unitId,
-              `${req.method} ${req.route?.path ?? req.path}`,
+              `${req.method} ${routePath}`.slice(0, 64),
               req.path.slice(0, 128),
               req.requestId ?? null,
-              JSON.stringify({ status: res.statusCode }),
-            ])
-            .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'audit write failed'));
-        }
+              JSON.stringify({ status: res.statusCode, outcome: res.statusCode < 400 ? 'done' : 'refused' }),
+            ],
+          )
+          .catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'audit write failed'));
       });
     }
     next();
   });
-  mount(api, routes);
-  api.use((req, res) => sendProblem(res, 404, 'not-found', `no route ${req.method} ${req.path}`));
+  mount(api, routes, ctx);
+  // A known path with another method is 405 with Allow; anything else 404.
+  const matchers = routes.map((r) => ({ re: pathMatcher(r.path), method: r.method.toUpperCase() }));
+  api.use((req, res) => {
+    const allowed = [...new Set(matchers.filter((m) => m.re.test(req.path)).map((m) => m.method))];
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      res.setHeader('Allow', allowed.join(', '));
+      return sendProblem(
+        res,
+        405,
+        'method-not-allowed',
+        `${req.method} is not allowed here; allowed: ${allowed.join(', ')}`,
+      );
+    }
+    sendProblem(res, 404, 'not-found', `no route ${req.method} ${req.path}`);
+  });
   app.use('/api/v1', api);
   extras.pages?.(app, ctx);
   app.use((req, res) => sendProblem(res, 404, 'not-found', `no route ${req.method} ${req.path}`));
@@ -173,7 +224,10 @@ function esc(s: string): string {
 /** Browsable docs without a CDN: the operations, grouped by tag, linking the machine-readable document. */
 function docsPage(doc: OpenApiDoc): string {
   const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([m, op]) => `<tr><td><code>${m.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${esc(op.description ?? '')}</td></tr>`),
+    Object.entries(ops).map(
+      ([m, op]) =>
+        `<tr><td><code>${m.toUpperCase()}</code></td><td><code>${esc(path)}</code></td><td>${esc(op.summary ?? '')}</td><td>${esc(op.description ?? '')}</td></tr>`,
+    ),
   );
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API docs</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}td{padding:.25rem .75rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>

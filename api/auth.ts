@@ -1,3 +1,4 @@
+/** Bearer API tokens: 401 for a missing, malformed, unknown, expired or revoked token (or an inactive user). */
 import type { NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authenticate, type Principal } from '../src/auth/tokens';
@@ -12,15 +13,18 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_-]{10,100})$/;
+
 export function bearerAuth(ctx: AppContext) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const h = req.headers.authorization;
       if (!h) throw unauthorized();
-      const m = /^Bearer ([A-Za-z0-9_-]{10,100})$/.exec(h);
-      if (!m) throw unauthorized('malformed Authorization header; expected "Bearer <token>"');
+      const m = BEARER.exec(h);
+      if (!m)
+        throw unauthorized('malformed Authorization header; expected "Bearer <token>"', 'invalid_request');
       const p = await authenticate(ctx.orm.em.fork() as EntityManager, m[1]!);
-      if (!p) throw unauthorized('unknown, expired or revoked token');
+      if (!p) throw unauthorized('unknown, expired or revoked token', 'invalid_token');
       req.principal = p;
       next();
     } catch (err) {

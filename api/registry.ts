@@ -1,18 +1,28 @@
 /**
  * The route table: every route registers here with its roles and schemas. Express handlers, the
  * OpenAPI 3.1 document and the authorization matrix test are all generated from this one table.
+ *
+ * Every request passes the same gate, in this order: bearer token (401) → role (403) → the caller's
+ * relation to the target clue (404 if it may not see it, 403 if it sees it but may not act) → query
+ * and body schemas (422) → Idempotency-Key (creating POSTs) → handler.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, Response, Router } from 'express';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { AppContext } from '../src/context';
 import type { Role } from '../src/domain/enums';
+import { loadVisibleClue, requireRelation, type ClueAccessRow, type Relation } from './access';
 import { requireRole } from './auth';
+import { beginIdempotent, IDEMPOTENCY_KEY_PATTERN, type IdempotencyTicket } from './idempotency';
 import { ProblemSchema } from './schemas';
 
 export type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
 /** How a route's target relates to the caller, for the authorization matrix. */
 export type Ownership = 'none' | 'clue' | 'campaign' | 'escalation';
+
+export type UnitRelation = 'lead' | 'co' | 'lead_or_co' | 'police' | 'any';
 
 export interface RouteDef {
   method: Method;
@@ -22,13 +32,23 @@ export interface RouteDef {
   tag: string;
   roles: readonly Role[];
   ownership: Ownership;
-  /** For clue routes: which relation to the clue the caller's unit needs (coordinators and leaders bypass). */
-  unitRelation?: 'lead' | 'co' | 'lead_or_co' | 'police' | 'any';
+  /**
+   * For clue routes (ownership 'clue', path parameter `:id`): which relation to the clue the caller's
+   * unit needs (coordinators and leaders bypass). Checked before the body is read.
+   */
+  unitRelation?: UnitRelation;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
   responseStatus?: number;
   responseContentType?: string;
+  /** Response headers of the success status, documented in OpenAPI (e.g. Location). */
+  responseHeaders?: z.ZodObject;
+  /**
+   * Honour an Idempotency-Key header (same key + same body → the same result, replayed with status
+   * 200 and `Idempotent-Replayed: true`; same key + another body → 422). Default: every POST answering 201.
+   */
+  idempotent?: boolean;
   handler: (req: Request, res: Response) => Promise<unknown>;
 }
 
@@ -39,24 +59,101 @@ export function defineRoute(r: RouteDef): RouteDef {
   return r;
 }
 
-export function mount(router: Router, defs: RouteDef[]): void {
+export function isIdempotent(r: RouteDef): boolean {
+  return r.idempotent ?? (r.method === 'post' && r.responseStatus === 201);
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the gate for clue routes: the clue row and the caller's relation to it. */
+    clueAccess?: { row: ClueAccessRow; relation: Relation };
+    /** The raw Idempotency-Key header of an idempotent route, when given. */
+    idempotencyKey?: string;
+  }
+}
+
+/** Refuses, at start-up, a route table that would leave a clue route without its unit check. */
+export function checkRouteTable(defs: RouteDef[]): void {
+  const seen = new Set<string>();
+  for (const r of defs) {
+    const id = `${r.method.toUpperCase()} ${r.path}`;
+    if (seen.has(id)) throw new Error(`route table: ${id} is registered twice`);
+    seen.add(id);
+    if (r.roles.length === 0) throw new Error(`route table: ${id} allows no role`);
+    if (r.ownership === 'clue' && (!r.unitRelation || !r.path.includes(':id'))) {
+      throw new Error(`route table: clue route ${id} needs a :id path parameter and a unitRelation`);
+    }
+  }
+}
+
+export function mount(router: Router, defs: RouteDef[], ctx: AppContext): void {
+  checkRouteTable(defs);
+  const em = () => ctx.orm.em.fork() as EntityManager;
   for (const r of defs) {
     router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      let ticket: IdempotencyTicket | undefined;
       try {
-        requireRole(req, r.roles);
+        const p = requireRole(req, r.roles);
+        if (r.ownership === 'clue' && r.unitRelation) {
+          const access = await loadVisibleClue(em(), p, String(req.params.id));
+          requireRelation(access.relation, r.unitRelation);
+          req.clueAccess = access;
+        }
         if (r.query) (req as Request & { parsedQuery?: unknown }).parsedQuery = r.query.parse(req.query);
         if (r.body) {
-          if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
-            throw new z.ZodError([{ code: 'invalid_type', expected: 'object', path: [], message: 'a JSON object body is required', input: req.body } as never]);
+          if (
+            req.body === undefined ||
+            req.body === null ||
+            typeof req.body !== 'object' ||
+            Array.isArray(req.body)
+          ) {
+            throw new z.ZodError([
+              {
+                code: 'invalid_type',
+                expected: 'object',
+                path: [],
+                message: 'a JSON object body is required',
+                input: req.body,
+              } as never,
+            ]);
           }
           req.body = r.body.parse(req.body);
         }
+        if (isIdempotent(r)) {
+          const raw = req.header('idempotency-key');
+          if (raw !== undefined) {
+            const begun = await beginIdempotent(em(), ctx.config.http.requestTimeoutMs, {
+              userId: p.userId,
+              scope: `${r.method} ${req.path}`,
+              rawKey: raw,
+              body: req.body,
+            });
+            if (begun.replay) {
+              const { status, body, location } = begun.replay;
+              if (location) res.location(location);
+              res.setHeader('Idempotent-Replayed', 'true');
+              res.status(status).json(body);
+              return;
+            }
+            ticket = begun.ticket;
+            req.idempotencyKey = raw;
+          }
+        }
         const out = await r.handler(req, res);
         if (!res.headersSent) {
+          const status = (res.locals.status as number | undefined) ?? r.responseStatus ?? 200;
+          if (ticket)
+            await ticket.complete(
+              out === undefined ? 204 : status,
+              out,
+              res.getHeader('location') as string | undefined,
+            );
+          ticket = undefined;
           if (out === undefined) res.status(204).end();
-          else res.status((res.locals.status as number | undefined) ?? r.responseStatus ?? 200).json(out);
+          else res.status(status).json(out);
         }
       } catch (err) {
+        if (ticket) await ticket.abandon().catch(() => undefined);
         next(err);
       }
     });
@@ -71,44 +168,114 @@ function openApiPath(p: string): string {
   return p.replace(/:([A-Za-z]+)/g, '{$1}');
 }
 
+/** Path parameter schemas: clue ids are UUIDs, others opaque short tokens. */
+function paramSchema(name: string): z.ZodType {
+  if (name === 'id') return z.uuid().openapi({ description: 'clue id' });
+  return z.string().min(1).max(100);
+}
+
+const retryAfter = z.object({ 'Retry-After': z.string().openapi({ description: 'seconds to wait' }) });
+
 export function buildOpenApi(defs: RouteDef[]) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token issued with `npm run admin -- tokens create`',
+  });
+  const problem = (description: string, headers?: z.ZodObject) => ({
+    description,
+    headers,
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  });
   for (const r of defs) {
     const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+    const ok = r.responseStatus ?? 200;
+    const success = r.response
+      ? {
+          description: 'OK',
+          headers: r.responseHeaders,
+          content: { [r.responseContentType ?? 'application/json']: { schema: r.response } },
+        }
+      : { description: 'OK', headers: r.responseHeaders };
+    const idem = isIdempotent(r);
+    const responses: RouteConfig['responses'] = {
+      [ok]: success,
+      400: problem('Malformed request (e.g. JSON that does not parse)'),
+      401: problem('Missing, malformed, unknown, expired or revoked token'),
+      403: problem('Your role, or your unit’s relation to the target, does not allow this'),
+      404: problem('Not found, or not visible to you'),
+      409: problem('Not allowed in the current stage, or a conflicting request is in progress'),
+      413: problem('Request body too large'),
+      422: problem('Invalid request; `errors` lists the field paths'),
+      429: problem('Rate limit for this token exceeded', retryAfter),
+      503: problem('A backing service is unavailable', retryAfter),
+    };
+    if (r.body) responses[415] = problem('Only application/json is accepted');
+    if (idem && ok !== 200) {
+      responses[200] = {
+        description: 'Replay of an earlier request with the same Idempotency-Key and body',
+        headers: z.object({ 'Idempotent-Replayed': z.literal('true') }),
+        content: r.response
+          ? { [r.responseContentType ?? 'application/json']: { schema: r.response } }
+          : undefined,
+      };
+    }
     const cfg: RouteConfig = {
       method: r.method,
       path: `/api/v1${openApiPath(r.path)}`,
+      operationId: operationId(r),
       summary: r.summary,
-      description: `Roles: ${r.roles.join(', ')}`,
+      description: `Roles: ${r.roles.join(', ')}${r.unitRelation && r.unitRelation !== 'any' ? `; unit relation to the clue: ${r.unitRelation}` : ''}`,
       tags: [r.tag],
       security: [{ bearer: [] }],
       request: {
-        params: params.length ? z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) : undefined,
+        params: params.length
+          ? z.object(Object.fromEntries(params.map((p) => [p, paramSchema(p)])))
+          : undefined,
         query: r.query as z.ZodObject | undefined,
+        headers: idem
+          ? z.object({
+              'Idempotency-Key': z
+                .string()
+                .regex(IDEMPOTENCY_KEY_PATTERN)
+                .optional()
+                .openapi({
+                  description: 'Makes a retry safe: the same key and body return the first result',
+                }),
+            })
+          : undefined,
         body: r.body ? { content: { 'application/json': { schema: r.body } }, required: true } : undefined,
       },
-      responses: {
-        [r.responseStatus ?? 200]: r.response
-          ? { description: 'OK', content: { [r.responseContentType ?? 'application/json']: { schema: r.response } } }
-          : { description: 'OK' },
-        400: problem,
-        401: problem,
-        403: problem,
-        404: problem,
-        409: problem,
-        413: problem,
-        422: problem,
-        429: problem,
-        503: problem,
-      },
+      responses,
     };
     registry.registerPath(cfg);
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Illegal fund-raising disposal orchestration API', version: '1.0.0' },
+    info: {
+      title: 'Illegal fund-raising disposal orchestration API',
+      version: '1.0.0',
+      description:
+        'Errors are RFC 9457 problem details with a stable `type` per error kind. Another unit’s clue answers 404. Lists are cursor-paged.',
+    },
     servers: [{ url: '/' }],
   });
+}
+
+/** A stable operation id from method and path, e.g. post_clues_id_verification. */
+export function operationId(r: Pick<RouteDef, 'method' | 'path'>): string {
+  return `${r.method}_${r.path
+    .replace(/^\//, '')
+    .replace(/:([A-Za-z]+)/g, '$1')
+    .replace(/[^A-Za-z0-9]+/g, '_')}`;
+}
+
+/** Express path → RegExp, to tell "no such path" (404) from "no such method here" (405). */
+export function pathMatcher(path: string): RegExp {
+  const body = path
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}/?$`);
 }

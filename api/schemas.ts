@@ -5,20 +5,47 @@ import {
   GRADES,
   KEY_AREAS,
   KEY_BEHAVIOURS,
+  LOCALES,
   NATURES,
   PUBLIC_OPINION_LEVELS,
+  ROLES,
   SOURCE_CHANNELS,
   STABILITY_RISK_LEVELS,
   STRATEGIES,
   SUBJECT_KINDS,
   CLUE_STAGES,
+  UNIT_KINDS,
 } from '../src/domain/enums';
 
 extendZodWithOpenApi(z);
 
-const text = (max = 4000) => z.string().trim().min(1).max(max);
+/**
+ * Free text: no NUL characters (PostgreSQL cannot store them) and not blank. The pattern says so in
+ * the OpenAPI document too, so a generated client (or a fuzzer) knows what "valid" means.
+ * `\uFEFF` counts as blank because String.prototype.trim removes it.
+ */
+export const TEXT_PATTERN = /^[^\u0000]*[^\s\uFEFF\u0000][^\u0000]*$/;
+/** Optional free text (may be empty): only NUL is refused. */
+export const NO_NUL_PATTERN = /^[^\u0000]*$/;
+export const text = (max = 4000) =>
+  z.string().trim().min(1).max(max).regex(TEXT_PATTERN, 'must not be blank or contain NUL characters');
+export const optionalText = (max = 4000) =>
+  z.string().max(max).regex(NO_NUL_PATTERN, 'must not contain NUL characters');
 const isoDateTime = z.iso.datetime({ offset: true });
-const unitId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'unit ids are lowercase letters, digits and dashes');
+export const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+export const unitId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(UNIT_ID_PATTERN, 'unit ids are lowercase letters, digits and dashes');
+/** Timestamps in responses: ISO-8601 UTC. */
+export const Timestamp = z.iso.datetime({ offset: true });
+/** Opaque cursor for the next page (base64url). */
+export const Cursor = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]*$/, 'not a cursor');
+export const pageLimit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 
 export const ClueIntakeSchema = z
   .object({
@@ -28,7 +55,12 @@ export const ClueIntakeSchema = z
       .object({
         name: text(200),
         kind: z.enum(SUBJECT_KINDS),
-        creditCode: z.string().trim().max(18).optional(),
+        creditCode: z
+          .string()
+          .trim()
+          .max(18)
+          .regex(/^[0-9A-Za-z ]*$/, 'letters and digits only')
+          .optional(),
         registrationPlace: text(200).optional(),
         operatingPlace: text(200).optional(),
         frequentChanges: z.boolean().optional(),
@@ -44,7 +76,10 @@ export const ClueIntakeSchema = z
     leadUnitId: unitId,
     coHandlingUnitIds: z.array(unitId).max(20).optional(),
     keyFlag: z.boolean().optional(),
-    reporter: z.object({ name: text(100), contact: text(200) }).strict().optional(),
+    reporter: z
+      .object({ name: text(100), contact: text(200) })
+      .strict()
+      .optional(),
   })
   .strict()
   .openapi('ClueIntake');
@@ -61,7 +96,24 @@ export const RegisteredClueSchema = z
   })
   .openapi('RegisteredClue');
 
-const milestone = z.object({ id: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/).optional(), title: text(300), dueAt: isoDateTime }).strict();
+const milestone = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+    title: text(300),
+    dueAt: isoDateTime,
+  })
+  .strict();
+
+const ClockId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'not a clock id');
 
 /** Bodies of the transitions; each is a Temporal Update of the clue workflow. */
 export const TransitionBodies = {
@@ -82,21 +134,31 @@ export const TransitionBodies = {
       milestones: z.array(milestone).min(1).max(50),
     })
     .strict(),
-  'plan-review': z.object({ decision: z.enum(['approve', 'return']), comment: z.string().max(4000).default('') }).strict(),
+  'plan-review': z
+    .object({ decision: z.enum(['approve', 'return']), comment: optionalText().default('') })
+    .strict(),
   actions: z.object({ description: text() }).strict(),
-  'milestone-completion': z.object({ note: z.string().max(4000).default('') }).strict(),
+  'milestone-completion': z.object({ note: optionalText().default('') }).strict(),
   referral: z.object({ reason: text() }).strict(),
   'referral-acknowledgement': z
-    .object({ decision: z.enum(['accepted', 'returned']), policeCaseNumber: text(64).optional(), reason: text().optional() })
+    .object({
+      decision: z.enum(['accepted', 'returned']),
+      policeCaseNumber: text(64).optional(),
+      reason: text().optional(),
+    })
     .strict(),
   'follow-ups': z.object({ resurgence: z.boolean(), findings: text() }).strict(),
   closure: z.object({ summary: text(8000) }).strict(),
-  'closure-decision': z.object({ decision: z.enum(['approve', 'return']), comment: z.string().max(4000).default('') }).strict(),
+  'closure-decision': z
+    .object({ decision: z.enum(['approve', 'return']), comment: optionalText().default('') })
+    .strict(),
   reopening: z.object({ reason: text() }).strict(),
-  'deadline-extensions': z.object({ clockId: z.string().min(1).max(100), newDueAt: isoDateTime, reason: text() }).strict(),
-  'deadline-extension-decision': z.object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(4000).default('') }).strict(),
-  'clock-pauses': z.object({ clockId: z.string().min(1).max(100), reason: text() }).strict(),
-  'clock-resumptions': z.object({ clockId: z.string().min(1).max(100), reason: text() }).strict(),
+  'deadline-extensions': z.object({ clockId: ClockId, newDueAt: isoDateTime, reason: text() }).strict(),
+  'deadline-extension-decision': z
+    .object({ decision: z.enum(['approve', 'reject']), comment: optionalText().default('') })
+    .strict(),
+  'clock-pauses': z.object({ clockId: ClockId, reason: text() }).strict(),
+  'clock-resumptions': z.object({ clockId: ClockId, reason: text() }).strict(),
   'information-exchange': z.object({ summary: text() }).strict(),
   regrade: z.object({ grade: z.enum(GRADES), keyClue: z.boolean(), reason: text() }).strict(),
 } as const;
@@ -107,16 +169,19 @@ export const ClockSchema = z
     task: z.string(),
     unitId: z.string(),
     label: z.string().nullable(),
-    startedAt: z.string(),
-    dueAt: z.string(),
+    startedAt: Timestamp,
+    dueAt: Timestamp,
     status: z.enum(['open', 'paused', 'done', 'cancelled']),
-    level: z.number(),
-    completedAt: z.string().nullable(),
+    level: z.number().int(),
+    completedAt: Timestamp.nullable(),
     late: z.boolean(),
     pendingExtensionId: z.string().nullable(),
   })
   .openapi('Clock');
 
+const byAt = { by: z.string(), at: Timestamp };
+
+/** The live disposal state (the workflow's `state` query), timestamps as ISO-8601. */
 export const ClueStateSchema = z
   .object({
     clueId: z.string(),
@@ -126,18 +191,59 @@ export const ClueStateSchema = z
     keyClue: z.boolean(),
     leadUnitId: z.string(),
     coHandlingUnitIds: z.array(z.string()),
-    overdueLevel: z.number(),
-    nextDueAt: z.string().nullable(),
+    overdueLevel: z.number().int(),
+    nextDueAt: Timestamp.nullable(),
     allowedTransitions: z.array(z.string()),
     clocks: z.array(ClockSchema),
-    verification: z.unknown().optional(),
-    classification: z.unknown().optional(),
-    plan: z.unknown().optional(),
-    milestones: z.array(z.unknown()),
-    actions: z.array(z.unknown()),
-    referrals: z.array(z.unknown()),
-    followUps: z.array(z.unknown()),
-    closure: z.unknown().optional(),
+    verification: z.object({ findings: z.string(), factsConfirmed: z.boolean(), ...byAt }).nullable(),
+    classification: z
+      .object({
+        nature: z.enum(NATURES),
+        repaymentAbility: z.string(),
+        repaymentWillingness: z.string(),
+        reasoning: z.string(),
+        ...byAt,
+      })
+      .nullable(),
+    plan: z
+      .object({
+        strategies: z.array(z.enum(STRATEGIES)),
+        measures: z.string(),
+        responsiblePerson: z.string(),
+        version: z.number().int(),
+        submittedBy: z.string(),
+        submittedAt: Timestamp,
+        approvedAt: Timestamp.nullable(),
+      })
+      .nullable(),
+    milestones: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        dueAt: Timestamp,
+        completedAt: Timestamp.nullable(),
+        note: z.string().nullable(),
+      }),
+    ),
+    actions: z.array(z.object({ description: z.string(), ...byAt })),
+    referrals: z.array(
+      z.object({
+        id: z.string(),
+        seq: z.number().int(),
+        status: z.enum(['awaiting', 'accepted', 'returned']),
+        sentAt: Timestamp,
+        policeCaseNumber: z.string().nullable(),
+        reason: z.string().nullable(),
+      }),
+    ),
+    followUps: z.array(
+      z.object({ index: z.number().int(), resurgence: z.boolean(), findings: z.string(), ...byAt }),
+    ),
+    closure: z
+      .object({ summary: z.string(), requestedBy: z.string(), requestedAt: Timestamp, returnTo: z.string() })
+      .nullable(),
+    closedAt: Timestamp.nullable(),
+    reopenCount: z.number().int(),
   })
   .openapi('ClueState');
 
@@ -145,10 +251,12 @@ export const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number(),
+    status: z.number().int(),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }).loose()).optional(),
+    errors: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }).loose())
+      .optional(),
     allowedTransitions: z.array(z.string()).optional(),
   })
   .loose()
@@ -163,9 +271,9 @@ export const ClueListQuery = z
     behaviour: z.enum(KEY_BEHAVIOURS).optional(),
     keyClue: z.enum(['true', 'false']).optional(),
     overdue: z.enum(['true', 'false']).optional(),
-    q: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(200).optional(),
+    q: optionalText(100).optional(),
+    limit: pageLimit(200, 50),
+    cursor: Cursor.optional(),
   })
   .strict();
 
@@ -174,21 +282,252 @@ export const ClueSummarySchema = z
     id: z.string(),
     ref: z.string(),
     subjectName: z.string(),
-    sourceChannel: z.string(),
-    keyArea: z.string(),
-    keyBehaviours: z.array(z.string()),
+    sourceChannel: z.enum(SOURCE_CHANNELS),
+    keyArea: z.enum(KEY_AREAS),
+    keyBehaviours: z.array(z.enum(KEY_BEHAVIOURS)),
     amountCny: z.number(),
-    participants: z.number(),
-    riskScore: z.number(),
-    grade: z.string(),
+    participants: z.number().int(),
+    riskScore: z.number().int(),
+    grade: z.enum(GRADES),
     keyClue: z.boolean(),
-    stage: z.string(),
-    nature: z.string().nullable(),
+    stage: z.enum(CLUE_STAGES),
+    nature: z.enum(NATURES).nullable(),
     leadUnitId: z.string(),
     coHandlingUnitIds: z.array(z.string()),
-    overdueLevel: z.number(),
-    nextDueAt: z.string().nullable(),
+    overdueLevel: z.number().int(),
+    nextDueAt: Timestamp.nullable(),
     duplicateOfId: z.string().nullable(),
-    createdAt: z.string(),
+    createdAt: Timestamp,
   })
   .openapi('ClueSummary');
+
+export const ClueListSchema = z
+  .object({ items: z.array(ClueSummarySchema), nextCursor: Cursor.nullable() })
+  .openapi('ClueList');
+
+/** A clue as coordinators, leaders and its lead and co-handling units see it: ledger facts and live state. */
+export const ClueDetailSchema = z
+  .object({
+    view: z.literal('full'),
+    id: z.string(),
+    ref: z.string(),
+    sourceChannel: z.enum(SOURCE_CHANNELS),
+    description: z.string(),
+    subjectName: z.string(),
+    subjectKind: z.enum(SUBJECT_KINDS),
+    creditCode: z.string().nullable(),
+    registrationPlace: z.string().nullable(),
+    operatingPlace: z.string().nullable(),
+    frequentChanges: z.boolean(),
+    keyArea: z.enum(KEY_AREAS),
+    keyBehaviours: z.array(z.enum(KEY_BEHAVIOURS)),
+    online: z.boolean(),
+    amountCny: z.number(),
+    participants: z.number().int(),
+    publicOpinion: z.enum(PUBLIC_OPINION_LEVELS),
+    stabilityRisk: z.enum(STABILITY_RISK_LEVELS),
+    targetsVulnerable: z.boolean(),
+    leadUnitId: z.string(),
+    coHandlingUnitIds: z.array(z.string()),
+    duplicateOfId: z.string().nullable(),
+    riskScore: z.number().int(),
+    grade: z.enum(GRADES),
+    keyFlag: z.boolean(),
+    keyClue: z.boolean(),
+    stage: z.enum(CLUE_STAGES),
+    nature: z.enum(NATURES).nullable(),
+    overdueLevel: z.number().int(),
+    nextDueAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    closedAt: Timestamp.nullable(),
+    /** Whether a (confidential) reporter is on file; the identity itself needs the unmask call. */
+    hasReporter: z.boolean(),
+    state: ClueStateSchema.nullable(),
+  })
+  .openapi('ClueDetail');
+
+export const ReferralPackageViewSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['awaiting', 'accepted', 'returned']),
+    sentAt: Timestamp,
+    acknowledgedAt: Timestamp.nullable(),
+    policeCaseNumber: z.string().nullable(),
+    package: z.record(z.string(), z.unknown()),
+  })
+  .openapi('ReferralPackage');
+
+/** What a police liaison sees of a clue referred to it: the referral packages only. */
+export const PoliceClueViewSchema = z
+  .object({
+    view: z.literal('referral'),
+    id: z.string(),
+    ref: z.string(),
+    stage: z.enum(CLUE_STAGES),
+    referrals: z.array(ReferralPackageViewSchema),
+  })
+  .openapi('PoliceClueView');
+
+export const ClueViewSchema = z
+  .discriminatedUnion('view', [ClueDetailSchema, PoliceClueViewSchema])
+  .openapi('ClueView');
+
+export const TimelineSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        kind: z.string(),
+        actorId: z.string().nullable(),
+        actorRole: z.string().nullable(),
+        data: z.record(z.string(), z.unknown()),
+        at: Timestamp,
+      }),
+    ),
+  })
+  .openapi('Timeline');
+
+export const UnmaskBodySchema = z.object({ reason: text(1000).min(5) }).strict();
+export const UnmaskedReporterSchema = z
+  .object({ reporter: z.object({ name: z.string(), contact: z.string() }).nullable() })
+  .openapi('UnmaskedReporter');
+
+// ---- people, notifications, escalations, clocks, units -------------------------------------------
+
+export const MeSchema = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    unitId: z.string().nullable(),
+    locale: z.enum(LOCALES),
+  })
+  .openapi('Me');
+
+export const NotificationListQuery = z
+  .object({
+    limit: pageLimit(200, 50),
+    unread: z.enum(['true', 'false']).optional(),
+    cursor: Cursor.optional(),
+  })
+  .strict();
+export const NotificationListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        key: z.string(),
+        kind: z.string(),
+        subject: z.string(),
+        body: z.string(),
+        locale: z.enum(LOCALES),
+        ownerType: z.string().nullable(),
+        ownerId: z.string().nullable(),
+        createdAt: Timestamp,
+        readAt: Timestamp.nullable(),
+      }),
+    ),
+    nextCursor: Cursor.nullable(),
+  })
+  .openapi('NotificationList');
+
+export const EscalationListQuery = z
+  .object({
+    status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'),
+    limit: pageLimit(500, 100),
+  })
+  .strict();
+export const EscalationSchema = z
+  .object({
+    id: z.number().int(),
+    ownerType: z.string(),
+    ownerId: z.string(),
+    ownerRef: z.string(),
+    clockId: z.string(),
+    task: z.string(),
+    unitId: z.string(),
+    unitNameZh: z.string().nullable(),
+    unitNameEn: z.string().nullable(),
+    level: z.number().int(),
+    dueAt: Timestamp,
+    escalatedAt: Timestamp,
+    status: z.enum(['open', 'acknowledged', 'resolved']),
+    instruction: z.string().nullable(),
+    acknowledgedAt: Timestamp.nullable(),
+    daysOverdue: z.number().int(),
+  })
+  .openapi('Escalation');
+export const EscalationListSchema = z.object({ items: z.array(EscalationSchema) }).openapi('EscalationList');
+export const EscalationAckBodySchema = z.object({ instruction: text(4000) }).strict();
+export const EscalationAckSchema = z
+  .object({
+    id: z.number().int(),
+    status: z.literal('acknowledged'),
+    instruction: z.string(),
+    acknowledgedAt: Timestamp,
+  })
+  .openapi('EscalationAcknowledgement');
+
+export const AccountabilityQuery = z.object({ limit: pageLimit(1000, 200) }).strict();
+export const AccountabilityListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        unitId: z.string(),
+        unitNameZh: z.string().nullable(),
+        unitNameEn: z.string().nullable(),
+        ownerType: z.string(),
+        ownerId: z.string(),
+        ownerRef: z.string(),
+        clockId: z.string(),
+        task: z.string(),
+        dueAt: Timestamp,
+        level: z.number().int(),
+        recordedAt: Timestamp,
+        completedAt: Timestamp.nullable(),
+        daysOverdue: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('AccountabilityList');
+
+export const ClockListQuery = z.object({ limit: pageLimit(500, 200) }).strict();
+export const ClockListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        ownerType: z.string(),
+        ownerId: z.string(),
+        clockId: z.string(),
+        task: z.string(),
+        unitId: z.string(),
+        label: z.string().nullable(),
+        startedAt: Timestamp,
+        dueAt: Timestamp,
+        status: z.enum(['open', 'paused']),
+        level: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('ClockList');
+
+export const UnitSchema = z
+  .object({
+    id: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    kind: z.enum(UNIT_KINDS),
+    active: z.boolean(),
+  })
+  .openapi('Unit');
+export const UnitListSchema = z.object({ items: z.array(UnitSchema) }).openapi('UnitList');
+export const UnitCreateSchema = z
+  .object({
+    id: z.string().min(2).max(64).regex(UNIT_ID_PATTERN, 'unit ids are lowercase letters, digits and dashes'),
+    nameZh: text(100),
+    nameEn: text(100),
+    kind: z.enum(UNIT_KINDS),
+  })
+  .strict()
+  .openapi('UnitCreate');

@@ -1,5 +1,4 @@
 /** Clue routes: intake, lists, detail, timeline, and one route per transition (each a Temporal Update). */
-import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
@@ -13,15 +12,35 @@ import * as msgs from '../../workflows/clue.messages';
 import type { ClueState } from '../../workflows/clue.messages';
 import { principal } from '../auth';
 import { loadVisibleClue, requireRelation, visibilitySql } from '../access';
-import { HttpProblem } from '../problem';
+import { forbidden, HttpProblem } from '../problem';
 import { defineRoute, parsedQuery, type RouteDef } from '../registry';
-import { ClueIntakeSchema, ClueListQuery, ClueStateSchema, ClueSummarySchema, RegisteredClueSchema, TransitionBodies } from '../schemas';
+import {
+  ClueIntakeSchema,
+  ClueListQuery,
+  ClueListSchema,
+  ClueStateSchema,
+  ClueViewSchema,
+  RegisteredClueSchema,
+  TimelineSchema,
+  TransitionBodies,
+  UnmaskBodySchema,
+  UnmaskedReporterSchema,
+} from '../schemas';
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
+/** The workflow state as the API shows it: every timestamp ISO-8601, absent parts null. */
 export function toApiState(s: ClueState) {
   return {
-    ...s,
+    clueId: s.clueId,
+    ref: s.ref,
+    stage: s.stage,
+    grade: s.grade,
+    keyClue: s.keyClue,
+    leadUnitId: s.leadUnitId,
+    coHandlingUnitIds: s.coHandlingUnitIds,
+    overdueLevel: s.overdueLevel,
     nextDueAt: iso(s.nextDueAt),
     allowedTransitions: allowedTransitions(s.stage),
     clocks: s.clocks.map((c) => ({
@@ -37,7 +56,52 @@ export function toApiState(s: ClueState) {
       late: c.late,
       pendingExtensionId: c.pendingExtension?.id ?? null,
     })),
-    milestones: s.milestones.map((m) => ({ ...m, dueAt: iso(m.dueAt), completedAt: iso(m.completedAt) })),
+    verification: s.verification ? { ...s.verification, at: iso(s.verification.at)! } : null,
+    classification: s.classification ? { ...s.classification, at: iso(s.classification.at)! } : null,
+    plan: s.plan
+      ? {
+          strategies: s.plan.strategies,
+          measures: s.plan.measures,
+          responsiblePerson: s.plan.responsiblePerson,
+          version: s.plan.version,
+          submittedBy: s.plan.submittedBy,
+          submittedAt: iso(s.plan.submittedAt)!,
+          approvedAt: iso(s.plan.approvedAt),
+        }
+      : null,
+    milestones: s.milestones.map((m) => ({
+      id: m.id,
+      title: m.title,
+      dueAt: iso(m.dueAt)!,
+      completedAt: iso(m.completedAt),
+      note: m.note ?? null,
+    })),
+    actions: s.actions.map((a) => ({ description: a.description, by: a.by, at: iso(a.at)! })),
+    referrals: s.referrals.map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      status: r.status,
+      sentAt: iso(r.sentAt)!,
+      policeCaseNumber: r.policeCaseNumber ?? null,
+      reason: r.reason ?? null,
+    })),
+    followUps: s.followUps.map((f) => ({
+      index: f.index,
+      resurgence: f.resurgence,
+      findings: f.findings,
+      by: f.by,
+      at: iso(f.at)!,
+    })),
+    closure: s.closure
+      ? {
+          summary: s.closure.summary,
+          requestedBy: s.closure.requestedBy,
+          requestedAt: iso(s.closure.requestedAt)!,
+          returnTo: s.closure.returnTo,
+        }
+      : null,
+    closedAt: iso(s.closedAt),
+    reopenCount: s.reopenCount,
   };
 }
 
@@ -52,15 +116,53 @@ type TransitionSpec = {
   fromParams?: (req: Request) => Record<string, string>;
 };
 
+/** Transitions on one clock: a unit may only touch its own clocks. */
+const CLOCK_OWNER_TRANSITIONS = new Set(['deadline-extensions', 'clock-pauses', 'clock-resumptions']);
+
 const UNIT_OR_COORD: Role[] = ['unit_officer', 'coordinator'];
 const COORD: Role[] = ['coordinator'];
 
 const TRANSITIONS: TransitionSpec[] = [
-  { path: 'verification', update: msgs.verifyUpdate, body: TransitionBodies.verification, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record the verification of the facts (lead unit)' },
-  { path: 'classification', update: msgs.classifyUpdate, body: TransitionBodies.classification, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Classify the nature and the repayment ability and willingness (notice V.II)' },
-  { path: 'plan', update: msgs.submitPlanUpdate, body: TransitionBodies.plan, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Submit the "one thing, one policy" disposal plan' },
-  { path: 'plan-review', update: msgs.reviewPlanUpdate, body: TransitionBodies['plan-review'], roles: COORD, relation: 'any', summary: 'Approve or return the disposal plan' },
-  { path: 'actions', update: msgs.recordActionUpdate, body: TransitionBodies.actions, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record a disposal action' },
+  {
+    path: 'verification',
+    update: msgs.verifyUpdate,
+    body: TransitionBodies.verification,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Record the verification of the facts (lead unit)',
+  },
+  {
+    path: 'classification',
+    update: msgs.classifyUpdate,
+    body: TransitionBodies.classification,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Classify the nature and the repayment ability and willingness (notice V.II)',
+  },
+  {
+    path: 'plan',
+    update: msgs.submitPlanUpdate,
+    body: TransitionBodies.plan,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Submit the "one thing, one policy" disposal plan',
+  },
+  {
+    path: 'plan-review',
+    update: msgs.reviewPlanUpdate,
+    body: TransitionBodies['plan-review'],
+    roles: COORD,
+    relation: 'any',
+    summary: 'Approve or return the disposal plan',
+  },
+  {
+    path: 'actions',
+    update: msgs.recordActionUpdate,
+    body: TransitionBodies.actions,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Record a disposal action',
+  },
   {
     path: 'milestones/:mid/completion',
     update: msgs.completeMilestoneUpdate,
@@ -70,7 +172,14 @@ const TRANSITIONS: TransitionSpec[] = [
     summary: 'Complete a milestone of the plan',
     fromParams: (req) => ({ milestoneId: String(req.params.mid) }),
   },
-  { path: 'referral', update: msgs.referUpdate, body: TransitionBodies.referral, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Refer the clue to public security (notice IV.5–IV.6)' },
+  {
+    path: 'referral',
+    update: msgs.referUpdate,
+    body: TransitionBodies.referral,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Refer the clue to public security (notice IV.5–IV.6)',
+  },
   {
     path: 'referral-acknowledgement',
     update: msgs.acknowledgeReferralUpdate,
@@ -79,11 +188,46 @@ const TRANSITIONS: TransitionSpec[] = [
     relation: 'police',
     summary: 'Acknowledge a referral: accept with a case number, or return for more evidence',
   },
-  { path: 'follow-ups', update: msgs.followUpUpdate, body: TransitionBodies['follow-ups'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Record a monitoring follow-up check (notice IV.4)' },
-  { path: 'closure', update: msgs.requestClosureUpdate, body: TransitionBodies.closure, roles: UNIT_OR_COORD, relation: 'lead', summary: 'Request closure with a summary' },
-  { path: 'closure/decision', update: msgs.decideClosureUpdate, body: TransitionBodies['closure-decision'], roles: COORD, relation: 'any', summary: 'Approve or return a closure' },
-  { path: 'reopening', update: msgs.reopenUpdate, body: TransitionBodies.reopening, roles: COORD, relation: 'any', summary: 'Reopen a closed clue' },
-  { path: 'deadline-extensions', update: msgs.requestExtensionUpdate, body: TransitionBodies['deadline-extensions'], roles: ['unit_officer', 'coordinator', 'police_liaison'], relation: 'any', summary: 'Request a deadline extension for a clock' },
+  {
+    path: 'follow-ups',
+    update: msgs.followUpUpdate,
+    body: TransitionBodies['follow-ups'],
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Record a monitoring follow-up check (notice IV.4)',
+  },
+  {
+    path: 'closure',
+    update: msgs.requestClosureUpdate,
+    body: TransitionBodies.closure,
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Request closure with a summary',
+  },
+  {
+    path: 'closure/decision',
+    update: msgs.decideClosureUpdate,
+    body: TransitionBodies['closure-decision'],
+    roles: COORD,
+    relation: 'any',
+    summary: 'Approve or return a closure',
+  },
+  {
+    path: 'reopening',
+    update: msgs.reopenUpdate,
+    body: TransitionBodies.reopening,
+    roles: COORD,
+    relation: 'any',
+    summary: 'Reopen a closed clue',
+  },
+  {
+    path: 'deadline-extensions',
+    update: msgs.requestExtensionUpdate,
+    body: TransitionBodies['deadline-extensions'],
+    roles: ['unit_officer', 'coordinator', 'police_liaison'],
+    relation: 'any',
+    summary: 'Request a deadline extension for a clock',
+  },
   {
     path: 'deadline-extensions/:eid/decision',
     update: msgs.decideExtensionUpdate,
@@ -93,10 +237,38 @@ const TRANSITIONS: TransitionSpec[] = [
     summary: 'Approve or reject a deadline extension',
     fromParams: (req) => ({ extensionId: String(req.params.eid) }),
   },
-  { path: 'clock-pauses', update: msgs.pauseClockUpdate, body: TransitionBodies['clock-pauses'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Pause a clock (e.g. waiting on another agency)' },
-  { path: 'clock-resumptions', update: msgs.resumeClockUpdate, body: TransitionBodies['clock-resumptions'], roles: UNIT_OR_COORD, relation: 'lead', summary: 'Resume a paused clock with the time that was left' },
-  { path: 'information-exchange', update: msgs.exchangeInformationUpdate, body: TransitionBodies['information-exchange'], roles: ['unit_officer'], relation: 'co', summary: 'Co-handling unit files its information exchange (notice V.II, VI.2)' },
-  { path: 'regrade', update: msgs.regradeUpdate, body: TransitionBodies.regrade, roles: COORD, relation: 'any', summary: 'Re-grade the clue; open clocks are re-tiered' },
+  {
+    path: 'clock-pauses',
+    update: msgs.pauseClockUpdate,
+    body: TransitionBodies['clock-pauses'],
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Pause a clock (e.g. waiting on another agency)',
+  },
+  {
+    path: 'clock-resumptions',
+    update: msgs.resumeClockUpdate,
+    body: TransitionBodies['clock-resumptions'],
+    roles: UNIT_OR_COORD,
+    relation: 'lead',
+    summary: 'Resume a paused clock with the time that was left',
+  },
+  {
+    path: 'information-exchange',
+    update: msgs.exchangeInformationUpdate,
+    body: TransitionBodies['information-exchange'],
+    roles: ['unit_officer'],
+    relation: 'co',
+    summary: 'Co-handling unit files its information exchange (notice V.II, VI.2)',
+  },
+  {
+    path: 'regrade',
+    update: msgs.regradeUpdate,
+    body: TransitionBodies.regrade,
+    roles: COORD,
+    relation: 'any',
+    summary: 'Re-grade the clue; open clocks are re-tiered',
+  },
 ];
 
 export function clueRoutes(ctx: AppContext): RouteDef[] {
@@ -115,33 +287,26 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
       body: ClueIntakeSchema,
       response: RegisteredClueSchema,
       responseStatus: 201,
+      responseHeaders: z.object({ Location: z.string() }),
       handler: async (req, res) => {
         const p = principal(req);
         const body = req.body as z.infer<typeof ClueIntakeSchema>;
-        const rawKey = req.header('idempotency-key');
-        if (rawKey !== undefined && !/^[\x21-\x7e]{1,100}$/.test(rawKey)) {
-          throw new HttpProblem(422, 'validation-error', 'Idempotency-Key must be 1–100 printable ASCII characters', {
-            errors: [{ path: ['header', 'Idempotency-Key'], message: 'invalid' }],
-          });
-        }
-        const key = rawKey ? `${p.userId}:${rawKey}` : undefined;
-        const bodyHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-        if (key) {
-          const [prior] = await em().getConnection().execute<{ body_hash: string }[]>('select body_hash from idempotency_keys where key = ?', [key]);
-          if (prior && prior.body_hash !== bodyHash) {
-            throw new HttpProblem(422, 'idempotency-key-reused', 'this Idempotency-Key was used with a different body');
-          }
-          if (!prior) {
-            await em()
-              .getConnection()
-              .execute(`insert into idempotency_keys (key, user_id, body_hash, status, response) values (?,?,?,201,'{}') on conflict do nothing`, [key, p.userId, bodyHash]);
-          }
-        }
+        // The route gate has claimed the Idempotency-Key; the clue row keeps it too, so even a
+        // retry after a crash between insert and answer finds the same clue.
+        const key = req.idempotencyKey ? `${p.userId}:${req.idempotencyKey}` : undefined;
         const r = await registerClue(ctx, body, { createdBy: p.userId, idempotencyKey: key });
         res.locals.status = r.created ? 201 : 200;
         if (!r.created) res.setHeader('Idempotent-Replayed', 'true');
         res.location(`/api/v1/clues/${r.id}`);
-        return { id: r.id, ref: r.ref, grade: r.grade, riskScore: r.riskScore, keyClue: r.keyClue, duplicateOfId: r.duplicateOfId, workflowId: clueWorkflowId(r.id) };
+        return {
+          id: r.id,
+          ref: r.ref,
+          grade: r.grade,
+          riskScore: r.riskScore,
+          keyClue: r.keyClue,
+          duplicateOfId: r.duplicateOfId,
+          workflowId: clueWorkflowId(r.id),
+        };
       },
     }),
   );
@@ -155,7 +320,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
       roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
       ownership: 'none',
       query: ClueListQuery,
-      response: z.object({ items: z.array(ClueSummarySchema), nextCursor: z.string().nullable() }),
+      response: ClueListSchema,
       handler: async (req) => {
         const p = principal(req);
         const q = parsedQuery<z.infer<typeof ClueListQuery>>(req);
@@ -209,7 +374,8 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
         const last = page[page.length - 1];
         return {
           items: page.map(summary),
-          nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+          nextCursor:
+            rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
         };
       },
     }),
@@ -224,6 +390,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
       roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
       ownership: 'clue',
       unitRelation: 'any',
+      response: ClueViewSchema,
       handler: async (req) => {
         const p = principal(req);
         const { row, relation } = await loadVisibleClue(em(), p, String(req.params.id));
@@ -234,7 +401,13 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
               'select id, status, sent_at, acknowledged_at, police_case_number, package from referrals where clue_id = ? and police_unit_id = ? order by seq',
               [row.id, p.unitId],
             );
-          return { id: row.id, ref: row.ref, stage: row.stage, referrals };
+          return {
+            view: 'referral',
+            id: row.id,
+            ref: row.ref,
+            stage: row.stage,
+            referrals: referrals.map(camel),
+          };
         }
         const [facts] = await em()
           .getConnection()
@@ -248,7 +421,24 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           );
         let state: ReturnType<typeof toApiState> | null = null;
         if (row.stage !== 'registered') state = toApiState(await handle(row.id).query(msgs.stateQuery));
-        return { ...camel(facts ?? {}), state };
+        const out: Record<string, unknown> = {
+          view: 'full',
+          ...camel(facts ?? {}),
+          amountCny: Number(facts?.amount_cny),
+          state,
+        };
+        // A duplicate link must not reveal a clue the caller may not see.
+        if (typeof out.duplicateOfId === 'string' && relation !== 'all') {
+          const vis = visibilitySql(p);
+          const seen = await em()
+            .getConnection()
+            .execute<unknown[]>(`select 1 from clues c where c.id = ? and ${vis.sql}`, [
+              out.duplicateOfId,
+              ...vis.params,
+            ]);
+          if (seen.length === 0) out.duplicateOfId = null;
+        }
+        return out;
       },
     }),
   );
@@ -262,6 +452,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
       roles: ['coordinator', 'leader', 'unit_officer'],
       ownership: 'clue',
       unitRelation: 'lead_or_co',
+      response: TimelineSchema,
       handler: async (req) => {
         const { row } = await loadVisibleClue(em(), principal(req), String(req.params.id));
         const events = await em()
@@ -284,22 +475,30 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
       roles: ['coordinator'],
       ownership: 'clue',
       unitRelation: 'any',
-      body: z.object({ reason: z.string().trim().min(5).max(1000) }).strict(),
+      body: UnmaskBodySchema,
+      response: UnmaskedReporterSchema,
       handler: async (req) => {
         const p = principal(req);
         const { row } = await loadVisibleClue(em(), p, String(req.params.id));
-        const [r] = await em().getConnection().execute<{ reporter_enc: string | null }[]>('select reporter_enc from clues where id = ?', [row.id]);
+        const [r] = await em()
+          .getConnection()
+          .execute<{ reporter_enc: string | null }[]>('select reporter_enc from clues where id = ?', [
+            row.id,
+          ]);
         await em()
           .getConnection()
-          .execute(`insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`, [
-            p.userId,
-            p.role,
-            p.unitId,
-            'reporter.unmask',
-            `clue:${row.id}`,
-            req.requestId ?? null,
-            JSON.stringify({ reason: (req.body as { reason: string }).reason }),
-          ]);
+          .execute(
+            `insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`,
+            [
+              p.userId,
+              p.role,
+              p.unitId,
+              'reporter.unmask',
+              `clue:${row.id}`,
+              req.requestId ?? null,
+              JSON.stringify({ reason: (req.body as { reason: string }).reason }),
+            ],
+          );
         if (!r?.reporter_enc) return { reporter: null };
         return { reporter: decryptReporter(ctx.reporterKey, r.reporter_enc) };
       },
@@ -322,10 +521,25 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           const p = principal(req);
           const { row, relation } = await loadVisibleClue(em(), p, String(req.params.id));
           requireRelation(relation, t.relation);
-          if (row.stage === 'registered') throw new HttpProblem(409, 'invalid-transition', 'the clue is still being registered', { allowedTransitions: [] });
+          if (row.stage === 'registered')
+            throw new HttpProblem(409, 'invalid-transition', 'the clue is still being registered', {
+              allowedTransitions: [],
+            });
+          if (CLOCK_OWNER_TRANSITIONS.has(t.path) && p.role !== 'coordinator') {
+            // Outside the District Office, only the unit that owes a clock may ask to extend, pause or resume it.
+            const clockId = String((req.body as { clockId?: unknown }).clockId);
+            const [clock] = await em()
+              .getConnection()
+              .execute<{ unit_id: string }[]>(`select unit_id from clocks where key = ?`, [
+                `clue:${row.id}:${clockId}`,
+              ]);
+            if (clock && clock.unit_id !== p.unitId) throw forbidden('this clock belongs to another unit');
+          }
           const actor = { userId: p.userId, role: p.role, unitId: p.unitId };
           const args = { ...(req.body as object), ...(t.fromParams?.(req) ?? {}), actor };
-          const state = (await handle(row.id).executeUpdate(t.update as never, { args: [args] as never })) as ClueState;
+          const state = (await handle(row.id).executeUpdate(t.update as never, {
+            args: [args] as never,
+          })) as ClueState;
           return toApiState(state);
         },
       }),
@@ -336,13 +550,19 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
 
 export function camel(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v instanceof Date ? v.toISOString() : v;
+  for (const [k, v] of Object.entries(row))
+    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v instanceof Date ? v.toISOString() : v;
   return out;
 }
 
 function summary(r: Record<string, unknown>) {
   const c = camel(r);
-  return { ...c, amountCny: Number(c.amountCny), nextDueAt: (c.nextDueAt as string | null) ?? null, duplicateOfId: (c.duplicateOfId as string | null) ?? null };
+  return {
+    ...c,
+    amountCny: Number(c.amountCny),
+    nextDueAt: (c.nextDueAt as string | null) ?? null,
+    duplicateOfId: (c.duplicateOfId as string | null) ?? null,
+  };
 }
 
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -355,10 +575,11 @@ export function decodeCursor(s: string): { createdAt: Date; id: string } {
     if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
     return { createdAt: d, id };
   } catch {
-    throw new HttpProblem(422, 'validation-error', 'cursor is not valid', { errors: [{ path: ['cursor'], message: 'invalid cursor' }] });
+    throw new HttpProblem(422, 'validation-error', 'cursor is not valid', {
+      errors: [{ path: ['cursor'], message: 'invalid cursor' }],
+    });
   }
 }
 export function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
-

@@ -1,12 +1,27 @@
 /** Me, notifications, escalations, accountability, clocks and units. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { AppContext } from '../../src/context';
-import { UNIT_KINDS } from '../../src/domain/enums';
 import { principal } from '../auth';
-import { camel } from './clues';
+import { camel, decodeCursor, encodeCursor } from './clues';
 import { HttpProblem, notFound } from '../problem';
 import { defineRoute, parsedQuery, type RouteDef } from '../registry';
+import {
+  AccountabilityListSchema,
+  AccountabilityQuery,
+  ClockListQuery,
+  ClockListSchema,
+  EscalationAckBodySchema,
+  EscalationAckSchema,
+  EscalationListQuery,
+  EscalationListSchema,
+  MeSchema,
+  NotificationListQuery,
+  NotificationListSchema,
+  UnitCreateSchema,
+  UnitListSchema,
+  UnitSchema,
+} from '../schemas';
 
 const ALL = ['coordinator', 'leader', 'unit_officer', 'police_liaison', 'admin'] as const;
 
@@ -20,6 +35,7 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'me',
       roles: ALL,
       ownership: 'none',
+      response: MeSchema,
       handler: async (req) => {
         const p = principal(req);
         return { userId: p.userId, name: p.name, role: p.role, unitId: p.unitId, locale: p.locale };
@@ -32,16 +48,36 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'me',
       roles: ALL,
       ownership: 'none',
-      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), unread: z.enum(['true', 'false']).optional() }).strict(),
+      query: NotificationListQuery,
+      response: NotificationListSchema,
       handler: async (req) => {
         const p = principal(req);
-        const q = parsedQuery<{ limit: number; unread?: string }>(req);
+        const q = parsedQuery<z.infer<typeof NotificationListQuery>>(req);
+        const params: unknown[] = [p.userId];
+        let where = 'user_id = ?';
+        if (q.unread === 'true') where += ' and read_at is null';
+        if (q.unread === 'false') where += ' and read_at is not null';
+        if (q.cursor) {
+          const cur = decodeCursor(q.cursor);
+          if (!/^\d{1,10}$/.test(cur.id))
+            throw new HttpProblem(422, 'validation-error', 'cursor is not valid', {
+              errors: [{ path: ['cursor'], message: 'invalid cursor' }],
+            });
+          where += ' and (created_at, id) < (?, ?)';
+          params.push(cur.createdAt, Number(cur.id));
+        }
         const rows = await conn().execute<Record<string, unknown>[]>(
           `select id, key, kind, subject, body, locale, owner_type, owner_id, created_at, read_at from notifications
-            where user_id = ? ${q.unread === 'true' ? 'and read_at is null' : ''} order by created_at desc, id desc limit ?`,
-          [p.userId, q.limit],
+            where ${where} order by created_at desc, id desc limit ?`,
+          [...params, q.limit + 1],
         );
-        return { items: rows.map(camel) };
+        const page = rows.slice(0, q.limit);
+        const last = page[page.length - 1];
+        return {
+          items: page.map(camel),
+          nextCursor:
+            rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+        };
       },
     }),
     defineRoute({
@@ -51,7 +87,8 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'escalations',
       roles: ['leader', 'coordinator'],
       ownership: 'none',
-      query: z.object({ status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
+      query: EscalationListQuery,
+      response: EscalationListSchema,
       handler: async (req) => {
         const q = parsedQuery<{ status: string; limit: number }>(req);
         const rows = await conn().execute<Record<string, unknown>[]>(
@@ -73,7 +110,8 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'escalations',
       roles: ['leader'],
       ownership: 'escalation',
-      body: z.object({ instruction: z.string().trim().min(1).max(4000) }).strict(),
+      body: EscalationAckBodySchema,
+      response: EscalationAckSchema,
       handler: async (req) => {
         const p = principal(req);
         const id = Number(req.params.eid);
@@ -84,9 +122,14 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
           [p.userId, (req.body as { instruction: string }).instruction, id],
         );
         if (!rows[0]) {
-          const exists = await conn().execute<{ status: string }[]>('select status from escalations where id = ?', [id]);
+          const exists = await conn().execute<{ status: string }[]>(
+            'select status from escalations where id = ?',
+            [id],
+          );
           if (!exists[0]) throw notFound('escalation');
-          throw new HttpProblem(409, 'invalid-transition', `escalation is already ${exists[0].status}`, { allowedTransitions: [] });
+          throw new HttpProblem(409, 'invalid-transition', `escalation is already ${exists[0].status}`, {
+            allowedTransitions: [],
+          });
         }
         return camel(rows[0]);
       },
@@ -98,14 +141,18 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'escalations',
       roles: ['leader', 'coordinator'],
       ownership: 'none',
-      handler: async () => {
+      query: AccountabilityQuery,
+      response: AccountabilityListSchema,
+      handler: async (req) => {
+        const q = parsedQuery<z.infer<typeof AccountabilityQuery>>(req);
         const rows = await conn().execute<Record<string, unknown>[]>(
           `select a.id, a.unit_id, u.name_zh as unit_name_zh, u.name_en as unit_name_en, a.owner_type, a.owner_id, a.owner_ref, a.clock_id, a.task,
                   a.due_at, a.level, a.recorded_at, k.completed_at,
                   greatest(0, floor(extract(epoch from (coalesce(k.completed_at, now()) - a.due_at)) / 86400))::int as days_overdue
              from accountability_records a left join units u on u.id = a.unit_id
              left join clocks k on k.key = a.owner_type || ':' || a.owner_id || ':' || a.clock_id
-            order by a.recorded_at desc limit 1000`,
+            order by a.recorded_at desc, a.id desc limit ?`,
+          [q.limit],
         );
         return { items: rows.map(camel) };
       },
@@ -117,7 +164,8 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'clocks',
       roles: ['coordinator', 'leader', 'unit_officer', 'police_liaison'],
       ownership: 'none',
-      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }).strict(),
+      query: ClockListQuery,
+      response: ClockListSchema,
       handler: async (req) => {
         const p = principal(req);
         const q = parsedQuery<{ limit: number }>(req);
@@ -137,8 +185,11 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       tag: 'units',
       roles: ALL,
       ownership: 'none',
+      response: UnitListSchema,
       handler: async () => {
-        const rows = await conn().execute<Record<string, unknown>[]>('select id, name_zh, name_en, kind, active from units order by kind, id');
+        const rows = await conn().execute<Record<string, unknown>[]>(
+          'select id, name_zh, name_en, kind, active from units order by kind, id',
+        );
         return { items: rows.map(camel) };
       },
     }),
@@ -150,18 +201,12 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       roles: ['admin'],
       ownership: 'none',
       responseStatus: 201,
-      body: z
-        .object({
-          id: z.string().min(2).max(64).regex(/^[a-z0-9][a-z0-9-]*$/),
-          nameZh: z.string().trim().min(1).max(100),
-          nameEn: z.string().trim().min(1).max(100),
-          kind: z.enum(UNIT_KINDS),
-        })
-        .strict(),
+      body: UnitCreateSchema,
+      response: UnitSchema,
       handler: async (req) => {
-        const b = req.body as { id: string; nameZh: string; nameEn: string; kind: string };
+        const b = req.body as z.infer<typeof UnitCreateSchema>;
         const rows = await conn().execute<Record<string, unknown>[]>(
-          `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing returning id, name_zh, name_en, kind`,
+          `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing returning id, name_zh, name_en, kind, active`,
           [b.id, b.nameZh, b.nameEn, b.kind],
         );
         if (!rows[0]) throw new HttpProblem(409, 'conflict', `unit ${b.id} already exists`);

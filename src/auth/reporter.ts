@@ -20,7 +20,9 @@ export function decryptReporter(keyHex: string, blob: string): Reporter {
   if (v !== 'v1' || !iv || !tag || !enc) throw new Error('unknown reporter ciphertext format');
   const d = createDecipheriv('aes-256-gcm', Buffer.from(keyHex, 'hex'), Buffer.from(iv, 'base64'));
   d.setAuthTag(Buffer.from(tag, 'base64'));
-  return JSON.parse(Buffer.concat([d.update(Buffer.from(enc, 'base64')), d.final()]).toString('utf8')) as Reporter;
+  return JSON.parse(
+    Buffer.concat([d.update(Buffer.from(enc, 'base64')), d.final()]).toString('utf8'),
+  ) as Reporter;
 }
 
 /** Embedded default only: a key generated once and kept beside the data (0600). Real deployments set REPORTER_KEY. */
