@@ -264,7 +264,7 @@ const en = {
   'report.section.cases': '5. Typical cases',
   'report.section.nextSteps': '6. Next-step measures',
   'report.overall.stats':
-    'During the campaign the district registered {total} illegal fund-raising risk clue(s), involving {amount} CNY and {participants} participant(s); {keyClues} of them are key risk clues (grade I: {gradeI}, grade II: {gradeII}). {closed} clue(s) have been closed and {referred} referred to public security. The on-time rate of all deadlines is {onTimeRate}.',
+    'The district risk ledger holds {total} illegal fund-raising risk clue(s), {inPeriod} of them registered during the campaign, involving {amount} CNY and {participants} participant(s); {keyClues} are key risk clues (grade I: {gradeI}, grade II: {gradeII}). {closed} clue(s) have been closed and {referred} referred to public security. The on-time rate of all deadlines is {onTimeRate}.',
   'report.overall.units': '{submitted} unit(s) filed their summary report; {missing} unit(s) have not filed one yet.',
   'report.regional.intro': 'Clues by lead unit (region):',
   'report.causes.stats': 'By key area the clues concentrate in: {areas}. By behaviour they mainly show: {behaviours}.',
@@ -578,7 +578,7 @@ const zhCN: Record<MessageKey, string> = {
   'report.section.cases': '五、典型案例',
   'report.section.nextSteps': '六、下一步工作措施',
   'report.overall.stats':
-    '专项排查期间，全区共登记非法集资风险线索{total}条，涉及金额{amount}元，涉及人数{participants}人；其中重点风险线索{keyClues}条（Ⅰ级{gradeI}条，Ⅱ级{gradeII}条）。已办结{closed}条，移送公安机关{referred}条。各项办理时限按时完成率为{onTimeRate}。',
+    '全区非法集资风险台账共有线索{total}条，其中专项行动期间新登记{inPeriod}条，涉及金额{amount}元，涉及人数{participants}人；重点风险线索{keyClues}条（Ⅰ级{gradeI}条，Ⅱ级{gradeII}条）。已办结{closed}条，移送公安机关{referred}条。各项办理时限按时完成率为{onTimeRate}。',
   'report.overall.units': '已有{submitted}个单位报送总结报告，{missing}个单位尚未报送。',
   'report.regional.intro': '按牵头单位（区域）统计的线索分布如下：',
   'report.causes.stats': '从重点领域看，线索主要集中在{areas}；从行为特征看，主要表现为{behaviours}。',
