@@ -1,0 +1,240 @@
+/**
+ * `npm run admin -- <group> <command> [options]`: manage units, users and API tokens on DATABASE_URL
+ * (or the embedded database under DATA_DIR — stop `npm start` first, PGlite allows one process).
+ * Exit codes: 0 done, 2 bad input (the message says what), 1 anything else. A new token is printed
+ * once and never again; nothing else prints a secret.
+ */
+import { parseArgs } from 'node:util';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig } from '../src/config';
+import { startEmbeddedPg } from '../src/db/embedded-pg';
+import { ensureDatabase, initORM } from '../src/db/orm';
+import {
+  AdminInputError,
+  createToken,
+  createUnit,
+  createUser,
+  deactivateUser,
+  listUnits,
+  listUsers,
+  revoke,
+  tokens,
+} from '../src/auth/admin';
+
+const USAGE = `usage: npm run admin -- <group> <command> [options] [--json]
+
+  units create  --id ID --name-zh NAME --name-en NAME --kind town|community|department|district_office [--email EMAIL]
+  units list
+  users create  --id ID --name NAME --email EMAIL --role coordinator|unit_officer|leader|police_liaison|admin
+                [--unit UNIT_ID] [--head] [--locale zh-CN|en]
+  users list
+  users deactivate --id USER_ID
+  tokens create --user USER_ID [--label TEXT] [--expires-in DAYS]
+  tokens list   [--user USER_ID]
+  tokens revoke --id TOKEN_ID
+
+Connects to DATABASE_URL, or the embedded database under DATA_DIR when it is not set.`;
+
+const OPTIONS = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  'name-zh': { type: 'string' },
+  'name-en': { type: 'string' },
+  kind: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  unit: { type: 'string' },
+  head: { type: 'boolean' },
+  locale: { type: 'string' },
+  user: { type: 'string' },
+  label: { type: 'string' },
+  'expires-in': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function need(v: Values, key: keyof Values): string {
+  const x = v[key];
+  if (typeof x !== 'string' || x === '') throw new UsageError(`--${key} is required`);
+  return x;
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : '-');
+
+function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(none)';
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '-' : v instanceof Date ? v.toISOString() : String(v);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) =>
+    vals
+      .map((x, i) => x.padEnd(width[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(cols), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}
+
+/** Runs one command; returns what to print. */
+export async function run(
+  em: EntityManager,
+  group: string,
+  command: string,
+  v: Values,
+): Promise<{ text: string; json: unknown }> {
+  const key = `${group} ${command}`;
+  switch (key) {
+    case 'units create': {
+      const u = await createUnit(em, {
+        id: need(v, 'id'),
+        nameZh: need(v, 'name-zh'),
+        nameEn: need(v, 'name-en'),
+        kind: need(v, 'kind') as never,
+        email: v.email,
+      });
+      return { text: `unit ${u.id} created`, json: u };
+    }
+    case 'units list': {
+      const rows = await listUnits(em);
+      return { text: table(rows), json: rows };
+    }
+    case 'users create': {
+      const u = await createUser(em, {
+        id: need(v, 'id'),
+        name: need(v, 'name'),
+        email: need(v, 'email'),
+        role: need(v, 'role') as never,
+        unitId: v.unit,
+        isUnitHead: v.head ?? false,
+        locale: (v.locale ?? 'zh-CN') as never,
+      });
+      return {
+        text: `user ${u.id} created (${u.role}${u.unitId ? `, ${u.unitId}` : ''}${u.isUnitHead ? ', unit head' : ''})`,
+        json: u,
+      };
+    }
+    case 'users list': {
+      const rows = await listUsers(em);
+      return { text: table(rows), json: rows };
+    }
+    case 'users deactivate': {
+      const id = need(v, 'id');
+      await deactivateUser(em, id);
+      return { text: `user ${id} deactivated; their tokens no longer work`, json: { id, active: false } };
+    }
+    case 'tokens create': {
+      let days: number | undefined;
+      if (v['expires-in'] !== undefined) {
+        if (!/^\d+(\.\d+)?$/.test(v['expires-in']))
+          throw new UsageError('--expires-in must be a number of days');
+        days = Number(v['expires-in']);
+      }
+      const t = await createToken(em, { userId: need(v, 'user'), label: v.label, expiresInDays: days });
+      return {
+        text: `token ${t.id} for ${need(v, 'user')}${t.expiresAt ? `, expires ${iso(t.expiresAt)}` : ''}\n${t.token}\n(shown once: it is stored hashed and cannot be shown again)`,
+        json: {
+          id: t.id,
+          userId: need(v, 'user'),
+          token: t.token,
+          expiresAt: t.expiresAt?.toISOString() ?? null,
+        },
+      };
+    }
+    case 'tokens list': {
+      const rows = await tokens(em, v.user);
+      const shown = rows.map((r) => ({
+        id: r.id,
+        user: r.userId,
+        prefix: r.prefix,
+        label: r.label,
+        created: iso(r.createdAt),
+        expires: iso(r.expiresAt),
+        revoked: iso(r.revokedAt),
+        lastUsed: iso(r.lastUsedAt),
+      }));
+      return { text: table(shown), json: shown };
+    }
+    case 'tokens revoke': {
+      const id = need(v, 'id');
+      await revoke(em, id);
+      return { text: `token ${id} revoked`, json: { id, revoked: true } };
+    }
+    default:
+      throw new UsageError(`unknown command "${key.trim()}"`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`admin: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [group, command, ...extra] = positionals;
+  if (!group || !command || extra.length > 0) {
+    process.stderr.write(
+      `admin: ${!group || !command ? 'a group and a command are required' : `unexpected argument "${extra[0]}"`}\n\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`admin: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let url = config.database.url;
+  let stopPg: (() => Promise<void>) | undefined;
+  if (!url) {
+    const pg = await startEmbeddedPg(config.database.dataDir);
+    url = pg.url;
+    stopPg = () => pg.stop();
+  } else await ensureDatabase(url);
+  // Pending migrations are applied first; their progress lines go to stderr so stdout stays the answer.
+  const toStdout = console.log;
+  console.log = (...args: unknown[]) => console.error(...args);
+  const orm = await initORM({ url, poolMax: 1, migrate: true }).finally(() => {
+    console.log = toStdout;
+  });
+  try {
+    const out = await run(orm.em.fork() as EntityManager, group, command, values);
+    process.stdout.write(`${values.json ? JSON.stringify(out.json) : out.text}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AdminInputError || err instanceof UsageError) {
+      process.stderr.write(`admin: ${err.message}${err instanceof UsageError ? `\n\n${USAGE}` : ''}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    await orm.close();
+    await stopPg?.();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`admin: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * Administration of units, users and API tokens (used by `npm run admin`). Every function checks its
+ * input and throws AdminInputError with a message a person can act on; nothing here prints secrets.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { LOCALES, ROLES, UNIT_KINDS, type Role } from '../domain/enums';
+import { issueToken, listTokens, revokeToken, type TokenRow } from './tokens';
+
+export class AdminInputError extends Error {}
+
+const id = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000]*$/, 'must not contain NUL characters');
+
+export const UnitInput = z
+  .object({ id, nameZh: name, nameEn: name, kind: z.enum(UNIT_KINDS), email: z.email().optional() })
+  .strict();
+export const UserInput = z
+  .object({
+    id,
+    name,
+    email: z.email(),
+    role: z.enum(ROLES),
+    unitId: id.optional(),
+    isUnitHead: z.boolean().default(false),
+    locale: z.enum(LOCALES).default('zh-CN'),
+  })
+  .strict();
+
+/** Roles that act for a unit and must belong to one. */
+const UNIT_ROLES: Role[] = ['unit_officer', 'police_liaison'];
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success)
+    throw new AdminInputError(
+      r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+    );
+  return r.data;
+}
+
+const conn = (em: EntityManager) => em.getConnection();
+
+export async function createUnit(em: EntityManager, input: z.input<typeof UnitInput>) {
+  const u = parse(UnitInput, input);
+  const rows = await conn(em).execute<{ id: string }[]>(
+    `insert into units (id, name_zh, name_en, kind, email, active) values (?,?,?,?,?,true) on conflict (id) do nothing returning id`,
+    [u.id, u.nameZh, u.nameEn, u.kind, u.email ?? null],
+  );
+  if (!rows[0]) throw new AdminInputError(`unit "${u.id}" already exists`);
+  return u;
+}
+
+export async function listUnits(em: EntityManager) {
+  return conn(em).execute<{ id: string; name_zh: string; name_en: string; kind: string; active: boolean }[]>(
+    `select id, name_zh, name_en, kind, active from units order by kind, id`,
+  );
+}
+
+export async function createUser(em: EntityManager, input: z.input<typeof UserInput>) {
+  const u = parse(UserInput, input);
+  if (UNIT_ROLES.includes(u.role) && !u.unitId)
+    throw new AdminInputError(`role ${u.role} needs a unit (--unit)`);
+  if (u.isUnitHead && !u.unitId) throw new AdminInputError('a unit head needs a unit (--unit)');
+  if (u.unitId) {
+    const [unit] = await conn(em).execute<{ active: boolean }[]>(`select active from units where id = ?`, [
+      u.unitId,
+    ]);
+    if (!unit) throw new AdminInputError(`unknown unit "${u.unitId}"`);
+    if (!unit.active) throw new AdminInputError(`unit "${u.unitId}" is not active`);
+  }
+  const clash = await conn(em).execute<{ id: string; email: string }[]>(
+    `select id, email from users where id = ? or lower(email) = lower(?)`,
+    [u.id, u.email],
+  );
+  if (clash[0])
+    throw new AdminInputError(
+      clash[0].id === u.id ? `user "${u.id}" already exists` : `email ${u.email} is already in use`,
+    );
+  await conn(em).execute(
+    `insert into users (id, name, email, role, unit_id, is_unit_head, locale, active) values (?,?,?,?,?,?,?,true)`,
+    [u.id, u.name, u.email, u.role, u.unitId ?? null, u.isUnitHead, u.locale],
+  );
+  return u;
+}
+
+export async function listUsers(em: EntityManager) {
+  return conn(em).execute<
+    {
+      id: string;
+      name: string;
+      email: string;
+      role: string;
+      unit_id: string | null;
+      is_unit_head: boolean;
+      locale: string;
+      active: boolean;
+    }[]
+  >(`select id, name, email, role, unit_id, is_unit_head, locale, active from users order by role, id`);
+}
+
+/** Deactivates a user; every token of theirs stops working at once (authentication checks `active`). */
+export async function deactivateUser(em: EntityManager, userId: string): Promise<void> {
+  const rows = await conn(em).execute<{ id: string }[]>(
+    `update users set active = false where id = ? returning id`,
+    [userId],
+  );
+  if (!rows[0]) throw new AdminInputError(`unknown user "${userId}"`);
+}
+
+export async function createToken(
+  em: EntityManager,
+  o: { userId: string; label?: string; expiresInDays?: number },
+): Promise<{ id: string; token: string; expiresAt: Date | null }> {
+  const [user] = await conn(em).execute<{ active: boolean }[]>(`select active from users where id = ?`, [
+    o.userId,
+  ]);
+  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`);
+  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`);
+  if (
+    o.expiresInDays !== undefined &&
+    (!Number.isFinite(o.expiresInDays) || o.expiresInDays <= 0 || o.expiresInDays > 3650)
+  ) {
+    throw new AdminInputError('--expires-in must be a number of days between 0 and 3650');
+  }
+  const label = (o.label ?? 'cli').trim();
+  if (!label || label.length > 200 || label.includes('\u0000'))
+    throw new AdminInputError('--label must be 1–200 characters');
+  const expiresAt =
+    o.expiresInDays !== undefined ? new Date(Date.now() + o.expiresInDays * 86_400_000) : null;
+  const t = await issueToken(em, o.userId, label, expiresAt ?? undefined);
+  return { ...t, expiresAt };
+}
+
+export async function tokens(em: EntityManager, userId?: string): Promise<TokenRow[]> {
+  return listTokens(em, userId);
+}
+
+export async function revoke(em: EntityManager, tokenId: string): Promise<void> {
+  if (!(await revokeToken(em, tokenId))) {
+    const [t] = await conn(em).execute<{ id: string }[]>(`select id from api_tokens where id = ?`, [tokenId]);
+    throw new AdminInputError(t ? `token ${tokenId} is already revoked` : `unknown token "${tokenId}"`);
+  }
+}
