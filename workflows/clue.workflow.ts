@@ -491,12 +491,23 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
           submittedBy: i.actor.userId,
           submittedAt: now(),
         };
-        const base = state.milestones.length;
         // Milestones of an earlier plan that were not reached are replaced by the new plan's.
         state.milestones = state.milestones.filter((m) => m.completedAt !== undefined);
-        i.milestones.forEach((m, k) => {
+        // Milestones without an id get the first free m<n>.
+        const used = new Set([
+          ...state.milestones.map((m) => m.id),
+          ...i.milestones.flatMap((m) => (m.id ? [m.id] : [])),
+        ]);
+        let n = 0;
+        const nextId = () => {
+          do n += 1;
+          while (used.has(`m${n}`));
+          used.add(`m${n}`);
+          return `m${n}`;
+        };
+        i.milestones.forEach((m) => {
           state.milestones.push({
-            id: m.id ?? `m${base + k + 1}`,
+            id: m.id ?? nextId(),
             title: m.title,
             dueAt: Date.parse(m.dueAt),
           });

@@ -210,8 +210,8 @@ export const upd = {
         },
       ],
     }),
-  /** Milestones m1, m2, ... due at the given instants (server time: the validator rejects past ones). */
-  plan: (hd: ClueHandle, strategies: m.PlanInput['strategies'], milestoneDueAt: number[]) =>
+  /** Milestones m<first>, m<first+1>, ... due at the given instants (server time: the validator rejects past ones). */
+  plan: (hd: ClueHandle, strategies: m.PlanInput['strategies'], milestoneDueAt: number[], first = 1) =>
     hd.executeUpdate(m.submitPlanUpdate, {
       args: [
         {
@@ -220,8 +220,8 @@ export const upd = {
           measures: 'interview the principals; order rectification',
           responsiblePerson: 'Wang Fang',
           milestones: milestoneDueAt.map((t, k) => ({
-            id: `m${k + 1}`,
-            title: `milestone ${k + 1}`,
+            id: `m${first + k}`,
+            title: `milestone ${first + k}`,
             dueAt: iso(t),
           })),
         },
