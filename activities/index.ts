@@ -47,7 +47,12 @@ export type TemplateName =
   | 'accountability'
   | 'followUp'
   | 'extensionRequested'
-  | 'informationExchanged';
+  | 'informationExchanged'
+  | 'campaignReminder'
+  | 'campaignConcluded'
+  | 'campaignCancelled'
+  | 'campaignJoined'
+  | 'campaignLeft';
 
 export interface NotifyInput {
   key: string;
@@ -72,6 +77,56 @@ export interface ProjectInput {
   };
   clocks: ClockRowInput[];
   events: TimelineEventInput[];
+}
+
+/** Input of `projectCampaign` (issue 4); times are epoch milliseconds. */
+export interface ProjectCampaignInput {
+  campaign?: {
+    id: string;
+    name: string;
+    year: number;
+    dates: { mobilizationStart: number; mobilizationEnd: number; implementationStart: number; implementationEnd: number; summaryReportDue: number };
+    phase: string;
+    workflowId: string;
+    createdBy: string;
+    minInformation: number;
+    maxTypicalCases: number;
+    policy: Record<string, unknown>;
+    cancelledBy: string | null;
+    cancelReason: string | null;
+    endedAt: number | null;
+  };
+  /** Participation rows, written by the campaign workflow. */
+  units?: {
+    campaignId: string;
+    unitId: string;
+    status: string;
+    participation: number;
+    joinedAt: number;
+    leftAt: number | null;
+    leftReason: string | null;
+    workflowId: string;
+  }[];
+  /** One unit's due times and overdue summary, written by its child workflow. */
+  unit?: {
+    campaignId: string;
+    unitId: string;
+    dues: Record<'implementation_plan' | 'work_information' | 'summary_report', number>;
+    overdueLevel: number;
+    nextDueAt: number | null;
+  };
+  deliverables?: {
+    campaignId: string;
+    unitId: string;
+    kind: string;
+    seq: number;
+    participation: number;
+    content: unknown;
+    filedAt: number;
+    filedBy: string;
+    dueAt: number;
+    late: boolean;
+  }[];
 }
 
 interface Recipient {
@@ -339,7 +394,84 @@ export function createActivities(deps: ActivityDeps) {
       );
   }
 
-  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement };
+  /**
+   * Campaign projection (issue 4): the campaign row, its participation rows and the units' filed
+   * deliverables. Upserts by business key (campaign id; campaign + unit; campaign + unit + kind + seq),
+   * so a retried activity never doubles a row. Clocks and timeline go through `project`.
+   */
+  async function projectCampaign(p: ProjectCampaignInput): Promise<void> {
+    await em().transactional(async (tx) => {
+      const c = p.campaign;
+      if (c) {
+        await sql(
+          tx,
+          `insert into campaigns (id, name, year, mobilization_start, mobilization_end, implementation_start, implementation_end,
+             summary_report_due, phase, status, min_information, max_typical_cases, policy, workflow_id, created_by,
+             cancelled_by, cancel_reason, ended_at)
+           values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+           on conflict (id) do update set phase = excluded.phase, status = excluded.status, cancelled_by = excluded.cancelled_by,
+             cancel_reason = excluded.cancel_reason, ended_at = excluded.ended_at, workflow_id = excluded.workflow_id, updated_at = now()`,
+          [
+            c.id,
+            c.name,
+            c.year,
+            new Date(c.dates.mobilizationStart),
+            new Date(c.dates.mobilizationEnd),
+            new Date(c.dates.implementationStart),
+            new Date(c.dates.implementationEnd),
+            new Date(c.dates.summaryReportDue),
+            c.phase,
+            c.phase === 'cancelled' ? 'cancelled' : c.phase === 'closed' ? 'closed' : 'active',
+            c.minInformation,
+            c.maxTypicalCases,
+            JSON.stringify(c.policy),
+            c.workflowId,
+            c.createdBy,
+            c.cancelledBy,
+            c.cancelReason,
+            toDate(c.endedAt),
+          ],
+        );
+      }
+      for (const u of p.units ?? []) {
+        await sql(
+          tx,
+          `insert into campaign_units (campaign_id, unit_id, status, participation, joined_at, left_at, leave_reason, workflow_id)
+           values (?,?,?,?,?,?,?,?)
+           on conflict (campaign_id, unit_id) do update set status = excluded.status, participation = excluded.participation,
+             joined_at = excluded.joined_at, left_at = excluded.left_at, leave_reason = excluded.leave_reason, updated_at = now()`,
+          [u.campaignId, u.unitId, u.status, u.participation, new Date(u.joinedAt), toDate(u.leftAt), u.leftReason, u.workflowId],
+        );
+      }
+      if (p.unit) {
+        const u = p.unit;
+        await sql(
+          tx,
+          `update campaign_units set implementation_plan_due_at = ?, work_information_due_at = ?, summary_report_due_at = ?,
+             overdue_level = ?, next_due_at = ?, updated_at = now() where campaign_id = ? and unit_id = ?`,
+          [
+            new Date(u.dues.implementation_plan),
+            new Date(u.dues.work_information),
+            new Date(u.dues.summary_report),
+            u.overdueLevel,
+            toDate(u.nextDueAt),
+            u.campaignId,
+            u.unitId,
+          ],
+        );
+      }
+      for (const d of p.deliverables ?? []) {
+        await sql(
+          tx,
+          `insert into campaign_deliverables (campaign_id, unit_id, kind, seq, participation, content, filed_at, filed_by, due_at, late)
+           values (?,?,?,?,?,?,?,?,?,?) on conflict (campaign_id, unit_id, kind, seq) do nothing`,
+          [d.campaignId, d.unitId, d.kind, d.seq, d.participation, JSON.stringify(d.content), new Date(d.filedAt), d.filedBy, new Date(d.dueAt), d.late],
+        );
+      }
+    });
+  }
+
+  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign };
 }
 
 /** Signed webhook: HMAC-SHA256 over the exact body; the referral id is the idempotency key for the receiver. */

@@ -59,6 +59,29 @@ const en = {
   'campaignPhase.subject': '[Campaign] {campaign} has entered the {phase} phase',
   'campaignPhase.body':
     'To all towns, sub-districts and departments concerned:\n\n{campaign} has entered the {phase} phase, which ends {endsAt}. Please carry out the work of this phase as set out in the work plan and submit work information on time.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  // ── campaign (issue 4): phase labels and unit notifications ─────────────────
+  'campaignPhase.scheduled': 'Not started',
+  'campaignPhase.mobilization': 'Mobilization and deployment',
+  'campaignPhase.implementation': 'Implementation',
+  'campaignPhase.summary': 'Summary report',
+  'campaignPhase.concluded': 'Concluded',
+  'campaignPhase.closed': 'Closed',
+  'campaignPhase.cancelled': 'Cancelled',
+  'campaignReminder.subject': '[Reminder] {campaign}: "{task}" of {unit} is due {dueAt}',
+  'campaignReminder.body':
+    'To {unit}:\n\nIn {campaign}, your unit\'s "{task}" is due {dueAt} ({filed} of {required} filed so far). Please file it in the system on time.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignConcluded.subject': '[Campaign] {campaign} has ended',
+  'campaignConcluded.body':
+    'To all towns, sub-districts and departments concerned:\n\n{campaign} ended {endedAt}. Deliverables not yet filed are overdue and are being escalated under the supervision rules; please file them in the system without delay.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignCancelled.subject': '[Campaign] {campaign} has been cancelled',
+  'campaignCancelled.body':
+    'To all towns, sub-districts and departments concerned:\n\nThe District Office has cancelled {campaign}. Reason: {reason}. Outstanding deliverables no longer need to be filed.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignJoined.subject': '[Campaign] {unit} has been added to {campaign}',
+  'campaignJoined.body':
+    'To {unit}:\n\nYour unit has been added to {campaign}. Please file the implementation plan by {planDueAt}, at least {required} pieces of work information by {informationDueAt}, and the summary report by {reportDueAt}.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignLeft.subject': '[Campaign] {unit} no longer takes part in {campaign}',
+  'campaignLeft.body':
+    'To {unit}:\n\nYour unit no longer takes part in {campaign}. Reason: {reason}. Outstanding deliverables no longer need to be filed.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
   'accountability.subject': '[Accountability] Clue {clueRef}: "{task}" remains outstanding after escalation',
   'accountability.body':
     'To {unit}:\n\nThe task "{task}" for clue {clueRef} is still outstanding despite repeated escalation and has been submitted for accountability review under the rules. Please rectify immediately and explain the situation in writing.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
@@ -369,6 +392,28 @@ const zhCN: Record<MessageKey, string> = {
   'campaignPhase.body':
     '各镇（街道）、各有关部门：\n\n{campaign}现已进入{phase}阶段，本阶段截止时间为{endsAt}。请按照工作方案要求，扎实做好本阶段各项工作，并按时报送工作信息。' +
     SIGNATURE,
+  // ── 专项行动（issue 4）：阶段名称与单位通知 ─────────────────────────────────
+  'campaignPhase.scheduled': '未开始',
+  'campaignPhase.mobilization': '动员部署',
+  'campaignPhase.implementation': '组织实施',
+  'campaignPhase.summary': '总结报告',
+  'campaignPhase.concluded': '已结束',
+  'campaignPhase.closed': '已关闭',
+  'campaignPhase.cancelled': '已取消',
+  'campaignReminder.subject': '【到期提醒】{campaign}：{unit}“{task}”将于{dueAt}到期',
+  'campaignReminder.body':
+    '{unit}：\n\n{campaign}中你单位的“{task}”报送时限为{dueAt}（应报{required}份，已报{filed}份），请按时在系统中报送。' + SIGNATURE,
+  'campaignConcluded.subject': '【专项行动】{campaign}已结束',
+  'campaignConcluded.body':
+    '各镇（街道）、各有关部门：\n\n{campaign}已于{endedAt}结束。尚未报送的材料已逾期，正按督办规定提级督办，请立即在系统中补报。' + SIGNATURE,
+  'campaignCancelled.subject': '【专项行动】{campaign}已取消',
+  'campaignCancelled.body': '各镇（街道）、各有关部门：\n\n区处非办已取消{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
+  'campaignJoined.subject': '【专项行动】{unit}已纳入{campaign}',
+  'campaignJoined.body':
+    '{unit}：\n\n你单位已纳入{campaign}，请于{planDueAt}前报送实施方案，于{informationDueAt}前报送不少于{required}条工作信息，于{reportDueAt}前报送总结报告。' +
+    SIGNATURE,
+  'campaignLeft.subject': '【专项行动】{unit}已退出{campaign}',
+  'campaignLeft.body': '{unit}：\n\n你单位已不再参加{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
   'accountability.subject': '【问责提示】线索{clueRef}“{task}”经督办仍未办结',
   'accountability.body':
     '{unit}：\n\n线索{clueRef}的“{task}”事项经多次督办仍未办结，已按规定提请问责。请立即整改落实，并书面报告有关情况。' +

@@ -1,1 +1,3 @@
 export { clueWorkflow } from './clue.workflow';
+export { campaignWorkflow } from './campaign.workflow';
+export { unitDeliverablesWorkflow } from './unit-deliverables.workflow';

@@ -1,6 +1,7 @@
 import { ApiTokenSchema, UserSchema } from './user.entity';
 import { ClueSchema } from './clue.entity';
 import { UnitSchema } from './unit.entity';
+import { CampaignDeliverableSchema, CampaignSchema, CampaignUnitSchema } from './campaign.entity';
 import {
   AccountabilityRecordSchema,
   AuditEntrySchema,
@@ -17,6 +18,7 @@ export * from './unit.entity';
 export * from './user.entity';
 export * from './clue.entity';
 export * from './ledger.entity';
+export * from './campaign.entity';
 
 export const entities = [
   UnitSchema,
@@ -32,4 +34,7 @@ export const entities = [
   ReferralSchema,
   AuditEntrySchema,
   IdempotencyRecordSchema,
+  CampaignSchema,
+  CampaignUnitSchema,
+  CampaignDeliverableSchema,
 ];
