@@ -2,7 +2,6 @@
 import type { ApiExtras } from './app';
 import { ledgerRoutes } from './routes/ledger';
 import { reportRoutes } from './routes/reports';
-import { reportRoutes } from './routes/reports';
 import { campaignRoutes } from './routes/campaigns';
 
 export const fullApiExtras: ApiExtras = {
