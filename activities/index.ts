@@ -13,6 +13,7 @@ import { formatLocal } from '../src/format';
 import { t, type MessageKey } from '../src/i18n';
 import type { Locale, Role } from '../src/domain/enums';
 import { messageIdFor, type Mailer } from '../src/mail/mailer';
+import { computeDigest, digestNotification } from '../src/reports/digest';
 import type { ClockRowInput, TimelineEventInput } from '../workflows/clue.workflow';
 
 export interface ActivityDeps {
@@ -52,7 +53,9 @@ export type TemplateName =
   | 'campaignConcluded'
   | 'campaignCancelled'
   | 'campaignJoined'
-  | 'campaignLeft';
+  | 'campaignLeft'
+  | 'duplicateLinked'
+  | 'digest';
 
 export interface NotifyInput {
   key: string;
@@ -60,6 +63,8 @@ export interface NotifyInput {
   template: TemplateName;
   audience: Audience;
   params: Record<string, string | number>;
+  /** Parameters that differ by language (lists, names), merged over `params` for each recipient's locale. */
+  localeParams?: Partial<Record<Locale, Record<string, string | number>>>;
   owner?: Owner;
 }
 
@@ -111,6 +116,11 @@ export interface ProjectCampaignInput {
   unit?: {
     campaignId: string;
     unitId: string;
+    /** The child's own status; it only moves a participation between active and completed. */
+    status: string;
+    participation: number;
+    joinedAt: number;
+    workflowId: string;
     dues: Record<'implementation_plan' | 'work_information' | 'summary_report', number>;
     overdueLevel: number;
     nextDueAt: number | null;
@@ -206,7 +216,7 @@ export function createActivities(deps: ActivityDeps) {
     const names = await unitNames(e);
     await e.transactional(async (tx) => {
       for (const u of users) {
-        const { subject, body } = render(u.locale, n.template, n.params, names);
+        const { subject, body } = render(u.locale, n.template, { ...n.params, ...n.localeParams?.[u.locale] }, names);
         await sql(tx, 
             `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
             [n.key, u.id, u.unit_id, n.kind, subject, body, u.locale, n.owner?.type ?? null, n.owner?.id ?? null],
@@ -447,16 +457,26 @@ export function createActivities(deps: ActivityDeps) {
         const u = p.unit;
         await sql(
           tx,
-          `update campaign_units set implementation_plan_due_at = ?, work_information_due_at = ?, summary_report_due_at = ?,
-             overdue_level = ?, next_due_at = ?, updated_at = now() where campaign_id = ? and unit_id = ?`,
+          `insert into campaign_units (campaign_id, unit_id, status, participation, joined_at, workflow_id,
+             implementation_plan_due_at, work_information_due_at, summary_report_due_at, overdue_level, next_due_at)
+           values (?,?,?,?,?,?,?,?,?,?,?)
+           on conflict (campaign_id, unit_id) do update set implementation_plan_due_at = excluded.implementation_plan_due_at,
+             work_information_due_at = excluded.work_information_due_at, summary_report_due_at = excluded.summary_report_due_at,
+             overdue_level = excluded.overdue_level, next_due_at = excluded.next_due_at, updated_at = now(),
+             status = case when campaign_units.status in ('active', 'completed') and excluded.status in ('active', 'completed')
+                           then excluded.status else campaign_units.status end`,
           [
+            u.campaignId,
+            u.unitId,
+            u.status,
+            u.participation,
+            new Date(u.joinedAt),
+            u.workflowId,
             new Date(u.dues.implementation_plan),
             new Date(u.dues.work_information),
             new Date(u.dues.summary_report),
             u.overdueLevel,
             toDate(u.nextDueAt),
-            u.campaignId,
-            u.unitId,
           ],
         );
       }
@@ -471,7 +491,12 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
-  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign };
+  /** The weekly digest to leaders (issue 6): computed now, sent once per ISO week through notify. */
+  async function digest(p: { week: string; at: number }): Promise<{ recipients: number }> {
+    return notify(digestNotification(p.week, await computeDigest(em(), p.at)));
+  }
+
+  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign, digest };
 }
 
 /** Signed webhook: HMAC-SHA256 over the exact body; the referral id is the idempotency key for the receiver. */

@@ -124,6 +124,27 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       dates.summaryReportDue > t ? dates.summaryReportDue : dueFromPolicy(policy, 'summary_report', 'III', t),
   });
 
+  // Participation rows are written only when they change, so a stale copy never overwrites what a child
+  // projected in between (a child marks its own unit completed).
+  const projected = new Map<string, string>();
+  const changedUnits = () =>
+    state.units.flatMap((u) => {
+      const row = {
+        campaignId: state.campaignId,
+        unitId: u.unitId,
+        status: u.status,
+        participation: u.participation,
+        joinedAt: u.joinedAt,
+        leftAt: u.leftAt ?? null,
+        leftReason: u.leftReason ?? null,
+        workflowId: unitWorkflowId(state.campaignId, u.unitId),
+      };
+      const json = JSON.stringify(row);
+      if (projected.get(u.unitId) === json) return [];
+      projected.set(u.unitId, json);
+      return [row];
+    });
+
   let chain: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     chain = chain.then(async () => {
@@ -151,16 +172,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
           cancelReason: state.cancelled?.reason ?? null,
           endedAt: state.endedAt ?? null,
         },
-        units: state.units.map((u) => ({
-          campaignId: state.campaignId,
-          unitId: u.unitId,
-          status: u.status,
-          participation: u.participation,
-          joinedAt: u.joinedAt,
-          leftAt: u.leftAt ?? null,
-          leftReason: u.leftReason ?? null,
-          workflowId: unitWorkflowId(state.campaignId, u.unitId),
-        })),
+        units: changedUnits(),
       });
       await acts.project({ owner, clocks: [], events });
       const notices = pendingNotices;

@@ -178,6 +178,10 @@ export async function unitDeliverablesWorkflow(input: UnitDeliverablesInput): Pr
         unit: {
           campaignId: state.campaignId,
           unitId: state.unitId,
+          status: state.status,
+          participation: state.participation,
+          joinedAt: state.joinedAt,
+          workflowId: workflowInfo().workflowId,
           dues: state.dues,
           overdueLevel: state.overdueLevel,
           nextDueAt: state.nextDueAt ?? null,
