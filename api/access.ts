@@ -70,3 +70,31 @@ export function requireRelation(
     (needed === 'police' && relation === 'police');
   if (!ok) throw forbidden('your unit does not hold this task on the clue');
 }
+
+/**
+ * A campaign the caller may see: it exists (else 404), and a unit officer's unit takes or took part
+ * in it (else 404, as for another unit's clue).
+ */
+export async function requireCampaignVisible(
+  em: EntityManager,
+  p: Principal,
+  campaignId: string,
+): Promise<void> {
+  if (campaignId.length > 64) throw notFound('campaign');
+  const rows = await em
+    .getConnection()
+    .execute<{ member: boolean }[]>(
+      `select exists(select 1 from campaign_units cu where cu.campaign_id = c.id and cu.unit_id = ?) as member from campaigns c where c.id = ?`,
+      [p.unitId ?? '', campaignId],
+    );
+  const row = rows[0];
+  if (!row) throw notFound('campaign');
+  if (p.role === 'unit_officer' && !row.member) throw notFound('campaign');
+}
+
+/** A caller bound to a unit (unit officer, police liaison) acts only for its own unit in `:unitId` paths. */
+export function requireOwnUnit(p: Principal, unitId: string): void {
+  if ((p.role === 'unit_officer' || p.role === 'police_liaison') && p.unitId !== unitId) {
+    throw forbidden('you may only act for your own unit');
+  }
+}

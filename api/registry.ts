@@ -3,8 +3,9 @@
  * OpenAPI 3.1 document and the authorization matrix test are all generated from this one table.
  *
  * Every request passes the same gate, in this order: bearer token (401) → role (403) → the caller's
- * relation to the target clue (404 if it may not see it, 403 if it sees it but may not act) → query
- * and body schemas (422) → Idempotency-Key (creating POSTs) → handler.
+ * relation to the target clue (404 if it may not see it, 403 if it sees it but may not act), or to the
+ * target campaign (404 unless its unit takes part) → a unit-bound caller acts only for its own
+ * `:unitId` (403) → query and body schemas (422) → Idempotency-Key (creating POSTs) → handler.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, Response, Router } from 'express';
@@ -12,7 +13,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { AppContext } from '../src/context';
 import type { Role } from '../src/domain/enums';
-import { loadVisibleClue, requireRelation, type ClueAccessRow, type Relation } from './access';
+import {
+  loadVisibleClue,
+  requireCampaignVisible,
+  requireOwnUnit,
+  requireRelation,
+  type ClueAccessRow,
+  type Relation,
+} from './access';
 import { requireRole } from './auth';
 import { beginIdempotent, IDEMPOTENCY_KEY_PATTERN, type IdempotencyTicket } from './idempotency';
 import { ProblemSchema } from './schemas';
@@ -99,6 +107,9 @@ export function mount(router: Router, defs: RouteDef[], ctx: AppContext): void {
           requireRelation(access.relation, r.unitRelation);
           req.clueAccess = access;
         }
+        if (r.ownership === 'campaign' && req.params.id !== undefined)
+          await requireCampaignVisible(em(), p, String(req.params.id));
+        if (req.params.unitId !== undefined) requireOwnUnit(p, String(req.params.unitId));
         if (r.query) (req as Request & { parsedQuery?: unknown }).parsedQuery = r.query.parse(req.query);
         if (r.body) {
           if (
@@ -169,8 +180,11 @@ function openApiPath(p: string): string {
 }
 
 /** Path parameter schemas: clue ids are UUIDs, others opaque short tokens. */
-function paramSchema(name: string): z.ZodType {
-  if (name === 'id') return z.uuid().openapi({ description: 'clue id' });
+function paramSchema(r: RouteDef, name: string): z.ZodType {
+  if (name === 'id' && r.ownership === 'clue') return z.uuid().openapi({ description: 'clue id' });
+  if (name === 'id' && r.ownership === 'campaign')
+    return z.string().min(1).max(64).openapi({ description: 'campaign id' });
+  if (name === 'unitId') return z.string().min(1).max(64).openapi({ description: 'unit id' });
   return z.string().min(1).max(100);
 }
 
@@ -231,18 +245,14 @@ export function buildOpenApi(defs: RouteDef[]) {
       security: [{ bearer: [] }],
       request: {
         params: params.length
-          ? z.object(Object.fromEntries(params.map((p) => [p, paramSchema(p)])))
+          ? z.object(Object.fromEntries(params.map((p) => [p, paramSchema(r, p)])))
           : undefined,
         query: r.query as z.ZodObject | undefined,
         headers: idem
           ? z.object({
-              'Idempotency-Key': z
-                .string()
-                .regex(IDEMPOTENCY_KEY_PATTERN)
-                .optional()
-                .openapi({
-                  description: 'Makes a retry safe: the same key and body return the first result',
-                }),
+              'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY_PATTERN).optional().openapi({
+                description: 'Makes a retry safe: the same key and body return the first result',
+              }),
             })
           : undefined,
         body: r.body ? { content: { 'application/json': { schema: r.body } }, required: true } : undefined,
