@@ -13,6 +13,7 @@ import { formatLocal } from '../src/format';
 import { t, type MessageKey } from '../src/i18n';
 import type { Locale, Role } from '../src/domain/enums';
 import { messageIdFor, type Mailer } from '../src/mail/mailer';
+import { computeDigest, digestNotification } from '../src/reports/digest';
 import type { ClockRowInput, TimelineEventInput } from '../workflows/clue.workflow';
 
 export interface ActivityDeps {
@@ -52,7 +53,9 @@ export type TemplateName =
   | 'campaignConcluded'
   | 'campaignCancelled'
   | 'campaignJoined'
-  | 'campaignLeft';
+  | 'campaignLeft'
+  | 'duplicateLinked'
+  | 'digest';
 
 export interface NotifyInput {
   key: string;
@@ -60,6 +63,8 @@ export interface NotifyInput {
   template: TemplateName;
   audience: Audience;
   params: Record<string, string | number>;
+  /** Parameters that differ by language (lists, names), merged over `params` for each recipient's locale. */
+  localeParams?: Partial<Record<Locale, Record<string, string | number>>>;
   owner?: Owner;
 }
 
@@ -211,7 +216,7 @@ export function createActivities(deps: ActivityDeps) {
     const names = await unitNames(e);
     await e.transactional(async (tx) => {
       for (const u of users) {
-        const { subject, body } = render(u.locale, n.template, n.params, names);
+        const { subject, body } = render(u.locale, n.template, { ...n.params, ...n.localeParams?.[u.locale] }, names);
         await sql(tx, 
             `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
             [n.key, u.id, u.unit_id, n.kind, subject, body, u.locale, n.owner?.type ?? null, n.owner?.id ?? null],
@@ -486,7 +491,12 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
-  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign };
+  /** The weekly digest to leaders (issue 6): computed now, sent once per ISO week through notify. */
+  async function digest(p: { week: string; at: number }): Promise<{ recipients: number }> {
+    return notify(digestNotification(p.week, await computeDigest(em(), p.at)));
+  }
+
+  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign, digest };
 }
 
 /** Signed webhook: HMAC-SHA256 over the exact body; the referral id is the idempotency key for the receiver. */

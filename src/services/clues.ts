@@ -11,6 +11,7 @@ import type { Grade, KeyArea, KeyBehaviour, PublicOpinionLevel, SourceChannel, S
 import { isKeyClue, riskGrade, riskScore } from '../domain/risk';
 import { resolvePolicy, type AppContext } from '../context';
 import type { ClueWorkflowInput } from '../../workflows/clue.workflow';
+import { startDuplicateNotice } from '../ledger/duplicates';
 
 export interface ClueIntake {
   sourceChannel: SourceChannel;
@@ -180,6 +181,8 @@ export async function ensureStarted(ctx: AppContext, clueId: string, created: bo
   >(`select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`, [clueId]);
   if (!row) throw new Error(`clue ${clueId} vanished`);
   if (row.stage === 'registered') {
+    // A possible duplicate: the open clue's lead unit is told (its own small workflow, once).
+    if (row.duplicate_of_id) await startDuplicateNotice(ctx, row.id);
     const input: ClueWorkflowInput = {
       clueId: row.id,
       ref: row.ref,
