@@ -10,6 +10,7 @@ import { createApp } from '../api/app';
 import { createWorker } from '../workers/worker';
 import { fullApiExtras } from '../api/extras';
 import { resumeStalledIntakes } from './services/clues';
+import { ensureDigestSchedule } from './reports/digest';
 
 export async function main(): Promise<void> {
   const t0 = Date.now();
@@ -26,6 +27,7 @@ export async function main(): Promise<void> {
     maxConcurrentActivities: config.worker.maxConcurrentActivities,
   });
   const workerDone = worker.run();
+  await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
   const resumed = await resumeStalledIntakes(rt.ctx);
   if (resumed > 0) log.warn({ resumed }, 'started workflows of clues left half-registered');
   const app = createApp(rt.ctx, fullApiExtras);

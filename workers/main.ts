@@ -3,6 +3,8 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { connectWorker, startRuntime } from '../src/runtime';
 import { createWorker } from './worker';
+import { ensureDigestSchedule } from '../src/reports/digest';
+import { resumeStalledIntakes } from '../src/services/clues';
 
 async function main() {
   const config = loadConfig();
@@ -19,6 +21,8 @@ async function main() {
   });
   // The SDK's runtime installs SIGINT/SIGTERM handlers that drain the worker; run() then resolves.
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
+  await resumeStalledIntakes(rt.ctx);
   await worker.run();
   await conn.close();
   await rt.stop();
