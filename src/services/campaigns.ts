@@ -15,6 +15,7 @@ import { mergePolicy, type DeadlinePolicy } from '../policy';
 import type { Actor } from '../../workflows/clue.messages';
 import {
   addUnitsUpdate,
+  campaignStateQuery,
   campaignWorkflowId,
   cancelCampaignUpdate,
   fileImplementationPlanUpdate,
@@ -277,7 +278,32 @@ export async function startCampaign(
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
+  await awaitUnitsReady(ctx, id, unitIds);
   return { id, workflowId, created: true };
+}
+
+/**
+ * Waits (briefly) until every unit's child workflow has started and projected its clocks, so the caller
+ * can file right away and reads its due times. Gives up quietly after `timeoutMs`: the campaign runs anyway.
+ */
+export async function awaitUnitsReady(
+  ctx: AppContext,
+  campaignId: string,
+  unitIds: string[],
+  timeoutMs = 10_000,
+): Promise<boolean> {
+  const handle = ctx.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const s = await handle.query(campaignStateQuery);
+      if (unitIds.every((u) => s.units.find((x) => x.unitId === u)?.reported !== undefined)) return true;
+    } catch {
+      // Not started yet: ask again.
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 interface CampaignRow {
