@@ -50,6 +50,8 @@ export type TemplateName =
   | 'extensionRequested'
   | 'informationExchanged'
   | 'campaignReminder'
+  | 'campaignEscalation'
+  | 'campaignAccountability'
   | 'campaignConcluded'
   | 'campaignCancelled'
   | 'campaignJoined'
@@ -337,9 +339,24 @@ export function createActivities(deps: ActivityDeps) {
     await notify({
       key: `escalation:${p.key}`,
       kind: 'escalation',
-      template: p.level >= p.topLevel ? 'accountability' : 'escalation',
+      template:
+        p.owner.type === 'campaign'
+          ? p.level >= p.topLevel
+            ? 'campaignAccountability'
+            : 'campaignEscalation'
+          : p.level >= p.topLevel
+            ? 'accountability'
+            : 'escalation',
       audience,
-      params: { clueRef: p.owner.ref ?? p.owner.id, task: p.clock.task, level: p.level, dueAt: p.clock.dueAt, daysOverdue, unit: p.clock.unitId },
+      params: {
+        clueRef: p.owner.ref ?? p.owner.id,
+        campaign: p.owner.ref ?? p.owner.id,
+        task: p.clock.task,
+        level: p.level,
+        dueAt: p.clock.dueAt,
+        daysOverdue,
+        unit: p.clock.unitId,
+      },
       owner: p.owner,
     });
   }

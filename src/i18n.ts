@@ -82,6 +82,12 @@ const en = {
   'campaignLeft.subject': '[Campaign] {unit} no longer takes part in {campaign}',
   'campaignLeft.body':
     'To {unit}:\n\nYour unit no longer takes part in {campaign}. Reason: {reason}. Outstanding deliverables no longer need to be filed.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignEscalation.subject': '[Escalation] {campaign}: "{task}" of {unit} is {daysOverdue} day(s) overdue',
+  'campaignEscalation.body':
+    'To {unit}:\n\nThe campaign deliverable "{task}" ({campaign}) was due {dueAt} and is now {daysOverdue} day(s) overdue. Under the supervision rules it has been escalated to: {level}. Please file it immediately and explain the reason for the delay.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
+  'campaignAccountability.subject': '[Accountability] {campaign}: "{task}" of {unit} remains outstanding after escalation',
+  'campaignAccountability.body':
+    'To {unit}:\n\nThe campaign deliverable "{task}" ({campaign}) is still outstanding despite repeated escalation and has been submitted for accountability review under the rules (notice VI.1). Please file it immediately and explain the situation in writing.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
   'accountability.subject': '[Accountability] Clue {clueRef}: "{task}" remains outstanding after escalation',
   'accountability.body':
     'To {unit}:\n\nThe task "{task}" for clue {clueRef} is still outstanding despite repeated escalation and has been submitted for accountability review under the rules. Please rectify immediately and explain the situation in writing.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
@@ -414,6 +420,14 @@ const zhCN: Record<MessageKey, string> = {
     SIGNATURE,
   'campaignLeft.subject': '【专项行动】{unit}已退出{campaign}',
   'campaignLeft.body': '{unit}：\n\n你单位已不再参加{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
+  'campaignEscalation.subject': '【督办】{campaign}：{unit}“{task}”已逾期{daysOverdue}天',
+  'campaignEscalation.body':
+    '{unit}：\n\n{campaign}中“{task}”的报送时限为{dueAt}，现已逾期{daysOverdue}天，已按督办规定提级至{level}督办。请立即报送，并书面说明逾期原因。' +
+    SIGNATURE,
+  'campaignAccountability.subject': '【问责提示】{campaign}：{unit}“{task}”经督办仍未报送',
+  'campaignAccountability.body':
+    '{unit}：\n\n{campaign}中“{task}”经多次督办仍未报送，已按规定提请问责。请立即报送，并书面报告有关情况。' +
+    SIGNATURE,
   'accountability.subject': '【问责提示】线索{clueRef}“{task}”经督办仍未办结',
   'accountability.body':
     '{unit}：\n\n线索{clueRef}的“{task}”事项经多次督办仍未办结，已按规定提请问责。请立即整改落实，并书面报告有关情况。' +
