@@ -3,7 +3,9 @@ import type { ApiExtras } from './app';
 import { ledgerRoutes } from './routes/ledger';
 import { reportRoutes } from './routes/reports';
 import { campaignRoutes } from './routes/campaigns';
+import { dashboardPages } from './pages';
 
 export const fullApiExtras: ApiExtras = {
   routeGroups: [ledgerRoutes, reportRoutes, campaignRoutes],
+  pages: (app, ctx) => dashboardPages(app, ctx),
 };
