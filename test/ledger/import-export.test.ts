@@ -5,7 +5,17 @@
  */
 import ExcelJS from 'exceljs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServerEnv, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
+import {
+  devServerEnv,
+  eventually,
+  freshDatabase,
+  startSmtp,
+  type TestDb,
+  type TestSmtp,
+} from '../helpers/services';
+import { addDuration } from '../../src/calendar';
+import { getCalendar } from '../../src/calendars';
+import { DEFAULT_POLICY, tierDuration } from '../../src/policy';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { parseCsv, type ImportReport, type RowReport } from '../../src/ledger/import';
 
@@ -368,6 +378,32 @@ describe('bulk import of clues', () => {
     }
   });
 
+  test('the grade picks each clue’s deadline tier: the verification clocks the real workflows opened', async () => {
+    const cal = getCalendar(DEFAULT_POLICY.calendar);
+    for (const [row, grade] of [
+      [2, 'III'],
+      [3, 'II'],
+      [10, 'I'],
+    ] as const) {
+      const id = firstReport.rows.find((r) => r.row === row)!.clueId!;
+      const k = await eventually(async () => {
+        const [c] = await db.q<{ started_at: Date; due_at: Date }[]>(
+          `select started_at, due_at from clocks where owner_id = ? and task = 'verification'`,
+          [id],
+        );
+        expect(c).toBeDefined();
+        return c!;
+      });
+      const due = addDuration(
+        cal,
+        new Date(k.started_at).getTime(),
+        tierDuration(DEFAULT_POLICY, 'verification', grade),
+        DEFAULT_POLICY.mode,
+      );
+      expect([row, new Date(k.due_at).toISOString()]).toEqual([row, new Date(due).toISOString()]);
+    }
+  });
+
   test('given the same file imported again, then nothing new is registered and the report points at the existing clues', async () => {
     const before = await db.q<{ n: number }[]>('select count(*)::int as n from clues');
     const r = await importFile('排查线索-again.csv', FILE);
@@ -409,6 +445,7 @@ describe('bulk import of clues', () => {
       'publicOpinion',
       'stabilityRisk',
       'leadUnitId',
+      'keyFlag',
     ]);
     ws.addRow([
       'grid_inspection',
@@ -424,6 +461,7 @@ describe('bulk import of clues', () => {
       'none',
       'medium',
       'yanshan-town',
+      '是',
     ]);
     ws.addRow([]);
     ws.addRow([
@@ -445,9 +483,10 @@ describe('bulk import of clues', () => {
     const r1 = await importFile('clues.xlsx', buf);
     expect(r1.status).toBe(200);
     expect(r1.body.file).toMatchObject({ format: 'xlsx', rows: 2 });
-    expect((r1.body.rows as ReportRow[]).map((x) => [x.row, x.status])).toEqual([
-      [2, 'registered'],
-      [4, 'registered'],
+    expect((r1.body.rows as ReportRow[]).map((x) => [x.row, x.status, x.grade, x.keyClue])).toEqual([
+      // Grade IV, flagged by the coordinator: on the key risk clue account all the same.
+      [2, 'registered', 'IV', true],
+      [4, 'registered', 'IV', false],
     ]);
     const keys = await db.q<{ import_key: string }[]>(
       `select import_key from clues where import_key like 'import:%' and import_key not like 'import:key:%' order by import_key`,
