@@ -179,7 +179,7 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
               p.role,
               p.unitId,
               `${req.method} ${routePath}`.slice(0, 64),
-              req.path.slice(0, 128),
+              req.originalUrl.split('?')[0]!.slice(0, 128),
               req.requestId ?? null,
               JSON.stringify({ status: res.statusCode, outcome: res.statusCode < 400 ? 'done' : 'refused' }),
             ],

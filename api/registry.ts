@@ -50,6 +50,11 @@ export interface RouteDef {
   response?: z.ZodType;
   responseStatus?: number;
   responseContentType?: string;
+  /**
+   * Other media types the success response may have (e.g. a CSV export). A route whose query has a
+   * `format` enum gets the media types of its values automatically (csv, xlsx, docx, html, json).
+   */
+  alternates?: Record<string, z.ZodType>;
   /** Response headers of the success status, documented in OpenAPI (e.g. Location). */
   responseHeaders?: z.ZodObject;
   /**
@@ -188,6 +193,51 @@ function paramSchema(r: RouteDef, name: string): z.ZodType {
   return z.string().min(1).max(100);
 }
 
+const binary = () => z.string().openapi({ format: 'binary' });
+/** Media types of the values of a `format` query parameter. */
+export const FORMAT_MEDIA_TYPES: Record<string, { type: string; schema: () => z.ZodType }> = {
+  csv: { type: 'text/csv', schema: () => z.string() },
+  xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', schema: binary },
+  docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', schema: binary },
+  html: { type: 'text/html', schema: () => z.string() },
+  pdf: { type: 'application/pdf', schema: binary },
+};
+
+/** Every media type the success response of a route may have, with its schema (undefined: not described). */
+export function successContent(r: RouteDef): Record<string, { schema: z.ZodType | undefined }> {
+  const out: Record<string, { schema: z.ZodType | undefined }> = {};
+  const formats = formatValues(r.query);
+  if (r.response || formats.length === 0 || formats.includes('json'))
+    out[r.responseContentType ?? 'application/json'] = { schema: r.response };
+  for (const f of formats) {
+    const m = FORMAT_MEDIA_TYPES[f];
+    if (m && !(m.type in out)) out[m.type] = { schema: m.schema() };
+  }
+  for (const [type, schema] of Object.entries(r.alternates ?? {})) out[type] = { schema };
+  return out;
+}
+
+function formatValues(q: z.ZodType | undefined): string[] {
+  const shape = (q as z.ZodObject | undefined)?.shape as Record<string, z.ZodType> | undefined;
+  let f: unknown = shape?.format;
+  // unwrap optional/default
+  for (
+    let i = 0;
+    i < 5 &&
+    f &&
+    typeof f === 'object' &&
+    'unwrap' in f &&
+    typeof (f as { unwrap: unknown }).unwrap === 'function';
+    i++
+  ) {
+    f = (f as { unwrap(): unknown }).unwrap();
+  }
+  if (f && typeof f === 'object' && 'options' in f && Array.isArray((f as { options: unknown }).options)) {
+    return (f as { options: unknown[] }).options.filter((o): o is string => typeof o === 'string');
+  }
+  return [];
+}
+
 const retryAfter = z.object({ 'Retry-After': z.string().openapi({ description: 'seconds to wait' }) });
 
 export function buildOpenApi(defs: RouteDef[]) {
@@ -205,13 +255,13 @@ export function buildOpenApi(defs: RouteDef[]) {
   for (const r of defs) {
     const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
     const ok = r.responseStatus ?? 200;
-    const success = r.response
-      ? {
-          description: 'OK',
-          headers: r.responseHeaders,
-          content: { [r.responseContentType ?? 'application/json']: { schema: r.response } },
-        }
-      : { description: 'OK', headers: r.responseHeaders };
+    // A media type without a schema is documented as "any" (the response-schema test names such routes).
+    const media = Object.entries(successContent(r));
+    const success = {
+      description: 'OK',
+      headers: r.responseHeaders,
+      content: Object.fromEntries(media.map(([t, m]) => [t, { schema: m.schema ?? z.unknown() }])),
+    };
     const idem = isIdempotent(r);
     const responses: RouteConfig['responses'] = {
       [ok]: success,

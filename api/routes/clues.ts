@@ -358,7 +358,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
         }
         if (q.cursor) {
           const cur = decodeCursor(q.cursor);
-          where.push('(c.created_at, c.id) < (?, ?)');
+          where.push('(c.created_at, c.id) < (?::timestamptz, ?)');
           params.push(cur.createdAt, cur.id);
         }
         const rows = await em()
@@ -375,7 +375,7 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
         return {
           items: page.map(summary),
           nextCursor:
-            rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+            rows.length > q.limit && last ? encodeCursor(String(last.created_at), String(last.id)) : null,
         };
       },
     }),
@@ -548,10 +548,28 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
   return defs;
 }
 
+const PG_TIMESTAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d(?::?\d\d)?)?$/;
+
+/** PostgreSQL's text form of a timestamptz ('2026-11-26 02:20:06.787983+00') as ISO-8601 UTC. */
+export function isoFromPg(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  const m = PG_TIMESTAMP.exec(String(v));
+  if (!m) return String(v);
+  let zone = m[3] ?? 'Z';
+  if (/^[+-]\d\d$/.test(zone)) zone += ':00';
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const d = new Date(`${m[1]}T${m[2]!.slice(0, 12)}${zone}`);
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
+}
+
+/** snake_case row → camelCase object; timestamp columns (`*_at`) become ISO-8601. */
 export function camel(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row))
-    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = v instanceof Date ? v.toISOString() : v;
+  for (const [k, v] of Object.entries(row)) {
+    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] =
+      /(^|_)at$/.test(k) || v instanceof Date ? isoFromPg(v) : v;
+  }
   return out;
 }
 
@@ -565,15 +583,21 @@ function summary(r: Record<string, unknown>) {
   };
 }
 
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+/**
+ * Keyset cursor (created_at, id). The timestamp is kept exactly as PostgreSQL wrote it (microseconds),
+ * so rows created within the same millisecond are neither skipped nor repeated.
+ */
+export function encodeCursor(createdAt: Date | string, id: string): string {
+  const at = createdAt instanceof Date ? createdAt.toISOString() : String(createdAt);
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
 }
-export function decodeCursor(s: string): { createdAt: Date; id: string } {
+export function decodeCursor(s: string): { createdAt: string; id: string } {
   try {
-    const [c, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
-    const d = new Date(c);
-    if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
-    return { createdAt: d, id };
+    const [c, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof c !== 'string' || !PG_TIMESTAMP.test(c) || Number.isNaN(Date.parse(isoFromPg(c)!)))
+      throw new Error('bad');
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) throw new Error('bad');
+    return { createdAt: c, id };
   } catch {
     throw new HttpProblem(422, 'validation-error', 'cursor is not valid', {
       errors: [{ path: ['cursor'], message: 'invalid cursor' }],

@@ -63,7 +63,7 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
             throw new HttpProblem(422, 'validation-error', 'cursor is not valid', {
               errors: [{ path: ['cursor'], message: 'invalid cursor' }],
             });
-          where += ' and (created_at, id) < (?, ?)';
+          where += ' and (created_at, id) < (?::timestamptz, ?::int)';
           params.push(cur.createdAt, Number(cur.id));
         }
         const rows = await conn().execute<Record<string, unknown>[]>(
@@ -76,7 +76,7 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
         return {
           items: page.map(camel),
           nextCursor:
-            rows.length > q.limit && last ? encodeCursor(last.created_at as Date, String(last.id)) : null,
+            rows.length > q.limit && last ? encodeCursor(String(last.created_at), String(last.id)) : null,
         };
       },
     }),
