@@ -41,23 +41,21 @@ export interface Principal {
 /** Looks a bearer token up; undefined for unknown, expired, revoked tokens or inactive users. */
 export async function authenticate(em: EntityManager, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        token_id: string;
-        user_id: string;
-        name: string;
-        role: Principal['role'];
-        unit_id: string | null;
-        locale: Principal['locale'];
-      }[]
-    >(
-      `select t.id as token_id, u.id as user_id, u.name, u.role, u.unit_id, u.locale
+  const rows = await em.getConnection().execute<
+    {
+      token_id: string;
+      user_id: string;
+      name: string;
+      role: Principal['role'];
+      unit_id: string | null;
+      locale: Principal['locale'];
+    }[]
+  >(
+    `select t.id as token_id, u.id as user_id, u.name, u.role, u.unit_id, u.locale
        from api_tokens t join users u on u.id = t.user_id
       where t.token_hash = ? and t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and u.active`,
-      [hashToken(token)],
-    );
+    [hashToken(token)],
+  );
   const r = rows[0];
   if (!r) return undefined;
   // Last use, at most once a minute per token (for `admin tokens list`); never blocks the request.
@@ -91,24 +89,22 @@ export interface TokenRow {
 
 /** Token metadata (never the hash, never the secret). */
 export async function listTokens(em: EntityManager, userId?: string): Promise<TokenRow[]> {
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        user_id: string;
-        prefix: string;
-        label: string;
-        created_at: Date;
-        expires_at: Date | null;
-        revoked_at: Date | null;
-        last_used_at: Date | null;
-      }[]
-    >(
-      `select id, user_id, prefix, label, created_at, expires_at, revoked_at, last_used_at from api_tokens
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      user_id: string;
+      prefix: string;
+      label: string;
+      created_at: Date;
+      expires_at: Date | null;
+      revoked_at: Date | null;
+      last_used_at: Date | null;
+    }[]
+  >(
+    `select id, user_id, prefix, label, created_at, expires_at, revoked_at, last_used_at from api_tokens
       where (?::text is null or user_id = ?) order by created_at, id`,
-      [userId ?? null, userId ?? null],
-    );
+    [userId ?? null, userId ?? null],
+  );
   return rows.map((r) => ({
     id: r.id,
     userId: r.user_id,
