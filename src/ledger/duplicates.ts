@@ -13,22 +13,20 @@ export const duplicateNoticeWorkflowId = (clueId: string) => `duplicate-notice-$
 /** Starts the notice for a linked clue (no-op when the clue is not linked). Idempotent. */
 export async function startDuplicateNotice(ctx: AppContext, clueId: string): Promise<boolean> {
   const em = ctx.orm.em.fork() as EntityManager;
-  const [row] = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        ref: string;
-        subject_name: string;
-        original_id: string | null;
-        original_ref: string | null;
-        original_lead: string | null;
-      }[]
-    >(
-      `select c.id, c.ref, c.subject_name, d.id as original_id, d.ref as original_ref, d.lead_unit_id as original_lead
+  const [row] = await em.getConnection().execute<
+    {
+      id: string;
+      ref: string;
+      subject_name: string;
+      original_id: string | null;
+      original_ref: string | null;
+      original_lead: string | null;
+    }[]
+  >(
+    `select c.id, c.ref, c.subject_name, d.id as original_id, d.ref as original_ref, d.lead_unit_id as original_lead
        from clues c left join clues d on d.id = c.duplicate_of_id where c.id = ?`,
-      [clueId],
-    );
+    [clueId],
+  );
   if (!row?.original_id || !row.original_ref || !row.original_lead) return false;
   const input: DuplicateNoticeInput = {
     clueId: row.id,
