@@ -115,6 +115,8 @@ export function mount(router: Router, defs: RouteDef[], ctx: AppContext): void {
         if (r.ownership === 'campaign' && req.params.id !== undefined)
           await requireCampaignVisible(em(), p, String(req.params.id));
         if (req.params.unitId !== undefined) requireOwnUnit(p, String(req.params.unitId));
+        refuseUnstorableText(req.query, []);
+        refuseUnstorableText(req.body, []);
         if (r.query) (req as Request & { parsedQuery?: unknown }).parsedQuery = r.query.parse(req.query);
         if (r.body) {
           if (
@@ -173,6 +175,38 @@ export function mount(router: Router, defs: RouteDef[], ctx: AppContext): void {
         next(err);
       }
     });
+  }
+}
+
+/** NUL, or half of a UTF-16 surrogate pair: neither can be stored by PostgreSQL (text or jsonb). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses, for every route at once, text PostgreSQL cannot store: such a value would otherwise reach a
+ * workflow and make its projection activity fail on every retry. 422 naming the field.
+ */
+export function refuseUnstorableText(value: unknown, path: (string | number)[], depth = 0): void {
+  if (depth > 64) return;
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) {
+      throw new z.ZodError([
+        {
+          code: 'invalid_format',
+          format: 'regex',
+          path,
+          message: 'must not contain NUL characters or unpaired surrogates',
+          input: undefined,
+        } as never,
+      ]);
+    }
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => refuseUnstorableText(v, [...path, i], depth + 1));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      refuseUnstorableText(k, [...path, k], depth + 1);
+      refuseUnstorableText(v, [...path, k], depth + 1);
+    }
   }
 }
 
