@@ -1,0 +1,429 @@
+/**
+ * Benchmark 2 — deadline fan-out. N open clue workflows whose deadlines fall in the same minute:
+ * each verification clock has a reminder one minute before its due time and the level-1 escalation
+ * at it, so for two minutes every clue fires one event (reminder → 2 emails, escalation → 3 emails).
+ * We measure, at the SMTP server, how late every email arrives after its scheduled instant, count
+ * missing and duplicate Message-IDs, and sample the worker's RSS (the worker is its own process,
+ * `workers/main.ts`, like production).
+ *
+ * `--lead` is the time from the start of the workflows to the first reminder instant.
+ *
+ * Setup: rows are inserted in bulk (one generate_series statement); workflows are started directly
+ * with the client, each with a clue input whose carried state (the continue-as-new entry of the
+ * workflow) holds one open verification clock built by the real `openClock()`, so the deadlines are
+ * exactly where we want them. Due times are spread uniformly over one minute.
+ *
+ * Baseline (same run, same dev server, same worker settings): the raw engine doing the same timer
+ * pattern — N workflows that sleep until the same two instants and run one no-op activity each time.
+ *
+ *   npx tsx bench/fanout.ts [--n=5000] [--lead=180] [--cache=1000] [--activities=100] [--pool=10]
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { resolvePolicy } from '../src/context';
+import { mergePolicy, SECONDS_POLICY } from '../src/policy';
+import { openClock } from '../workflows/clock';
+import type { ClueWorkflowInput } from '../workflows/clue.workflow';
+import type { ClueState } from '../workflows/clue.messages';
+import {
+  args,
+  closedLoop,
+  freshDb,
+  header,
+  line,
+  loadAvg,
+  memoryOf,
+  num,
+  quietTemporal,
+  sleep,
+  spawnChild,
+  startSink,
+  startTemporal,
+  summarize,
+  type Summary,
+} from './lib';
+
+const REMINDER_BEFORE_MS = 60_000;
+const RECIPIENTS = { reminder: 2, escalation: 3 }; // Tushan staff + head; + the coordinator for level 1
+
+export interface FanoutResult {
+  n: number;
+  settings: { cache: number; activities: number; pool: number; wfTasks: number };
+  baseline: { lateness: Summary; fired: number; expected: number; wallMs: number; startsPerSec: number };
+  product: {
+    reminder: Summary;
+    escalation: Summary;
+    all: Summary;
+    expectedMails: number;
+    distinct: number;
+    duplicates: number;
+    missing: number;
+    startsPerSec: number;
+    startPhaseMs: number;
+    lastArrivalAfterLastDueMs: number;
+    rssPeakMiB: number;
+    rssEndMiB: number;
+    dbRows: { reminders: number; escalations: number; outboxPending: number };
+  };
+  overlap: boolean;
+  load: { before: string; during: string[]; after: string };
+}
+
+/**
+ * Waits until count() reaches expected; gives up when nothing new arrived for 90 s after `lastDue`
+ * (so a missing event is reported as missing instead of hanging the run). Progress goes to stderr.
+ */
+async function waitForProgress(
+  count: () => number,
+  expected: number,
+  lastDue: number,
+  what: string,
+): Promise<void> {
+  let last = -1;
+  let lastChange = Date.now();
+  let lastPrint = 0;
+  for (;;) {
+    const c = count();
+    if (c !== last) {
+      last = c;
+      lastChange = Date.now();
+    }
+    if (Date.now() - lastPrint > 10_000) {
+      process.stderr.write(
+        `  ${new Date().toISOString().slice(11, 19)} ${what}: ${c}/${expected} (load ${loadAvg()})\n`,
+      );
+      lastPrint = Date.now();
+    }
+    if (c >= expected) return;
+    if (Date.now() > lastDue && Date.now() - lastChange > 90_000) return;
+    await sleep(500);
+  }
+}
+
+/** The raw engine: same instants, one no-op activity per instant. */
+async function runBaseline(o: {
+  n: number;
+  lead: number;
+  address: string;
+  client: Client;
+  cache: number;
+  activities: number;
+  wfTasks: number;
+}) {
+  const fired: { key: string; late: number }[] = [];
+  const conn = await NativeConnection.connect({ address: o.address });
+  const worker = await Worker.create({
+    connection: conn,
+    taskQueue: 'bench-timer',
+    workflowsPath: path.resolve(__dirname, 'noop.workflow.ts'),
+    activities: {
+      async stamp(key: string, at: number) {
+        fired.push({ key, late: Date.now() - at });
+      },
+    },
+    maxCachedWorkflows: o.cache,
+    maxConcurrentActivityTaskExecutions: o.activities,
+    maxConcurrentWorkflowTaskExecutions: o.wfTasks,
+  });
+  const running = worker.run();
+  const t0 = Date.now();
+  const due0 = t0 + o.lead * 1000 + REMINDER_BEFORE_MS;
+  const tag = t0.toString(36);
+  const starts = await closedLoop(o.n, 20, async (i) => {
+    const due = due0 + (i % 60) * 1000;
+    await o.client.workflow.start('timerWorkflow', {
+      taskQueue: 'bench-timer',
+      workflowId: `timer-${tag}-${i}`,
+      args: [`${i}`, [due - REMINDER_BEFORE_MS, due]],
+    });
+  });
+  const expected = o.n * 2;
+  await waitForProgress(() => fired.length, expected, due0 + 59_000, 'baseline stamps');
+  worker.shutdown();
+  await running;
+  await conn.close();
+  return {
+    lateness: summarize(fired.map((f) => f.late)),
+    fired: fired.length,
+    expected,
+    wallMs: Date.now() - t0,
+    startsPerSec: starts.perSecond,
+  };
+}
+
+export async function runFanout(o: {
+  n: number;
+  lead: number;
+  cache: number;
+  activities: number;
+  pool: number;
+  wfTasks: number;
+  skipBaseline?: boolean;
+}): Promise<FanoutResult> {
+  const loadBefore = loadAvg();
+  const temporal = await startTemporal();
+  const db = await freshDb('bench_fanout', o.pool);
+  const sink = await startSink();
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const during: string[] = [];
+  let worker: ReturnType<typeof spawnChild> | undefined;
+  try {
+    const baseline = o.skipBaseline
+      ? { lateness: summarize([]), fired: 0, expected: 0, wallMs: 0, startsPerSec: 0 }
+      : await runBaseline({
+          n: o.n,
+          lead: o.lead,
+          address: temporal.address,
+          client,
+          cache: o.cache,
+          activities: o.activities,
+          wfTasks: o.wfTasks,
+        });
+    during.push(loadAvg());
+
+    const taskQueue = 'bench-fanout';
+    worker = spawnChild('workers/main.ts', {
+      TEMPORAL_ADDRESS: temporal.address,
+      DATABASE_URL: db.url,
+      SMTP_URL: sink.url,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'info',
+      DATABASE_POOL_MAX: String(o.pool),
+      WORKER_MAX_CACHED_WORKFLOWS: String(o.cache),
+      WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
+    });
+    await worker.waitFor(/worker running/, 180_000);
+    let rssPeak = 0;
+    const sampler = setInterval(() => {
+      if (worker) rssPeak = Math.max(rssPeak, memoryOf(worker.pid).rssMiB);
+    }, 1000);
+
+    // Rows in bulk, then the workflows with their deadlines in one minute.
+    const rows = await db.q<{ id: string; ref: string }[]>(
+      `insert into clues (id, ref, seq, source_channel, description, subject_name, subject_name_norm, subject_kind, key_area, key_behaviours, online,
+         amount_cny, participants, public_opinion, stability_risk, lead_unit_id, co_handling_unit_ids, risk_score, grade, key_clue, stage, created_by)
+       select gen_random_uuid()::text, 'FO-' || lpad(g::text, 7, '0'), nextval('clue_seq'), 'mass_report', 'fan-out bench', 'Fanout Subject ' || g,
+              'fanout subject ' || g, 'enterprise', 'elderly_care', '{}', false, 1000000, 50, 'local', 'medium', 'tushan-scenic-area', '{}', 40, 'III',
+              false, 'verifying', 'u-coordinator'
+         from generate_series(1, ?::int) g
+       returning id, ref`,
+      [o.n],
+    );
+    const policy = resolvePolicy(
+      mergePolicy(SECONDS_POLICY, { reminders: ['PT1M'], escalation: ['PT0S', 'PT1H', 'PT2H'] }),
+    );
+    const t0 = Date.now();
+    const due0 = t0 + o.lead * 1000 + REMINDER_BEFORE_MS;
+    const dueOf = new Map<string, number>();
+    const starts = await closedLoop(rows.length, 20, async (i) => {
+      const r = rows[i]!;
+      const due = due0 + (i % 60) * 1000;
+      dueOf.set(r.id, due);
+      const now = Date.now();
+      const state: ClueState = {
+        clueId: r.id,
+        ref: r.ref,
+        stage: 'verifying',
+        grade: 'III',
+        keyClue: false,
+        leadUnitId: 'tushan-scenic-area',
+        coHandlingUnitIds: [],
+        milestones: [],
+        actions: [],
+        referrals: [],
+        followUps: [],
+        reopenCount: 0,
+        clocks: [
+          openClock(
+            {
+              id: 'verification-1',
+              task: 'verification',
+              unitId: 'tushan-scenic-area',
+              dueAt: due,
+              by: 'system',
+            },
+            now,
+          ),
+        ],
+        overdueLevel: 0,
+      };
+      const input: ClueWorkflowInput = {
+        clueId: r.id,
+        ref: r.ref,
+        grade: 'III',
+        keyClue: false,
+        leadUnitId: 'tushan-scenic-area',
+        coHandlingUnitIds: [],
+        districtOfficeUnitId: 'district-office',
+        policeUnitId: 'public-security',
+        policy,
+        registeredBy: 'u-coordinator',
+        carried: { state, eventSeq: 0 },
+      };
+      await client.workflow.start('clueWorkflow', { taskQueue, workflowId: `clue-${r.id}`, args: [input] });
+    });
+    if (starts.errors) throw new Error(`${starts.errors} starts failed: ${starts.errorSamples[0]}`);
+    // The start phase is over when every clock row is projected.
+    for (;;) {
+      const [{ c } = { c: 0 }] = await db.q<{ c: number }[]>(`select count(*)::int as c from clocks`);
+      if (c >= rows.length || Date.now() > due0 - REMINDER_BEFORE_MS) break;
+      process.stderr.write(`  start phase: ${c}/${rows.length} projected\n`);
+      await sleep(500);
+    }
+    const startPhaseMs = Date.now() - t0;
+    const overlap = Date.now() > due0 - REMINDER_BEFORE_MS;
+    during.push(loadAvg());
+
+    const expectedMails = rows.length * (RECIPIENTS.reminder + RECIPIENTS.escalation);
+    const lastDue = due0 + 59_000;
+    let lastLoad = Date.now();
+    await waitForProgress(
+      () => {
+        if (Date.now() - lastLoad > 30_000) {
+          during.push(loadAvg());
+          lastLoad = Date.now();
+        }
+        return new Set(sink.mails.map((m) => m.messageId)).size;
+      },
+      expectedMails,
+      lastDue,
+      'emails',
+    );
+    clearInterval(sampler);
+    const rssEnd = memoryOf(worker.pid);
+
+    const late: Record<'reminder' | 'escalation', number[]> = { reminder: [], escalation: [] };
+    const seen = new Set<string>();
+    let duplicates = 0;
+    let lastArrival = 0;
+    for (const m of sink.mails) {
+      if (seen.has(m.messageId)) {
+        duplicates += 1;
+        continue;
+      }
+      seen.add(m.messageId);
+      const k = /^<(reminder|escalation)-clue-([0-9a-f-]{36})-/.exec(m.messageId);
+      if (!k) continue;
+      const due = dueOf.get(k[2]!);
+      if (due === undefined) continue;
+      const kind = k[1] as 'reminder' | 'escalation';
+      late[kind].push(m.at - (kind === 'reminder' ? due - REMINDER_BEFORE_MS : due));
+      lastArrival = Math.max(lastArrival, m.at);
+    }
+    const [dbRows] = await db.q<{ reminders: number; escalations: number; outboxPending: number }[]>(
+      `select (select count(*)::int from notifications where kind = 'reminder') as reminders,
+              (select count(*)::int from escalations) as escalations,
+              (select count(*)::int from mail_outbox where status <> 'sent') as "outboxPending"`,
+    );
+    return {
+      n: rows.length,
+      settings: { cache: o.cache, activities: o.activities, pool: o.pool, wfTasks: o.wfTasks },
+      baseline,
+      product: {
+        reminder: summarize(late.reminder),
+        escalation: summarize(late.escalation),
+        all: summarize([...late.reminder, ...late.escalation]),
+        expectedMails,
+        distinct: seen.size,
+        duplicates,
+        missing: expectedMails - seen.size,
+        startsPerSec: starts.perSecond,
+        startPhaseMs,
+        lastArrivalAfterLastDueMs: lastArrival - lastDue,
+        rssPeakMiB: Math.max(rssPeak, rssEnd.hwmMiB),
+        rssEndMiB: rssEnd.rssMiB,
+        dbRows: dbRows!,
+      },
+      overlap,
+      load: { before: loadBefore, during, after: loadAvg() },
+    };
+  } finally {
+    await worker?.kill();
+    await connection.close();
+    await sink.close();
+    await db.close();
+    await temporal.stop();
+  }
+}
+
+export function printFanout(x: FanoutResult, command: string): void {
+  const p = x.product;
+  const s = (v: Summary) =>
+    `p50 ${(v.p50 / 1000).toFixed(1)} s, p95 ${(v.p95 / 1000).toFixed(1)} s, p99 ${(v.p99 / 1000).toFixed(1)} s, max ${(v.max / 1000).toFixed(1)} s (n=${v.n})`;
+  line(
+    'workflows',
+    `${x.n} (deadlines spread over one minute; reminder 1 min before, level-1 escalation at due)`,
+  );
+  line(
+    'worker settings',
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} DB pool=${x.settings.pool}`,
+  );
+  line(
+    'start phase',
+    `${(p.startPhaseMs / 1000).toFixed(1)} s (${p.startsPerSec.toFixed(0)} starts/s)${x.overlap ? ' — OVERLAPPED the first reminders (raise --lead)' : ''}`,
+  );
+  line('reminder emails late by', s(p.reminder));
+  line('escalation emails late by', s(p.escalation));
+  line('all emails late by', s(p.all));
+  line(
+    'delivered / expected',
+    `${p.distinct} / ${p.expectedMails} distinct Message-IDs; missing ${p.missing}; duplicates ${p.duplicates}`,
+  );
+  line('last email after last due', `${(p.lastArrivalAfterLastDueMs / 1000).toFixed(1)} s`);
+  line(
+    'worker RSS',
+    `peak ${p.rssPeakMiB.toFixed(0)} MiB, end ${p.rssEndMiB.toFixed(0)} MiB (target ≤ 1024)`,
+  );
+  line(
+    'db rows',
+    `${p.dbRows.reminders} reminder notifications, ${p.dbRows.escalations} escalations, ${p.dbRows.outboxPending} outbox rows not sent`,
+  );
+  if (x.baseline.expected) {
+    line(
+      'baseline raw timers+activity',
+      `${s(x.baseline.lateness)}; fired ${x.baseline.fired}/${x.baseline.expected}`,
+    );
+    line('ratio p99 (baseline / product)', (x.baseline.lateness.p99 / p.all.p99).toFixed(3));
+  }
+  const met =
+    p.all.p99 <= 120_000 &&
+    p.all.max <= 120_000 &&
+    p.missing === 0 &&
+    p.duplicates === 0 &&
+    p.rssPeakMiB <= 1024;
+  line('target (≤ 2 min, 0 dup, 0 missing, ≤ 1 GiB)', met ? 'MET' : 'NOT MET');
+  line(
+    'load avg before / during / after',
+    `${x.load.before} / ${x.load.during.join(' | ')} / ${x.load.after}`,
+  );
+  line('reproduce', command);
+}
+
+if (require.main === module) {
+  const a = args();
+  const n = num(a, 'n', 200);
+  const o = {
+    n,
+    lead: num(a, 'lead', Math.ceil(20 + n / 20)),
+    cache: num(a, 'cache', 1000),
+    activities: num(a, 'activities', 100),
+    pool: num(a, 'pool', 10),
+    wfTasks: num(a, 'wf-tasks', 40),
+    skipBaseline: a['skip-baseline'] === 'true',
+  };
+  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool} --wf-tasks=${o.wfTasks}${o.skipBaseline ? ' --skip-baseline' : ''}`;
+  quietTemporal();
+  header('Benchmark 2: deadline fan-out', command);
+  runFanout(o)
+    .then((x) => {
+      printFanout(x, command);
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,478 @@
+/**
+ * Pieces of the fault drills: a whole deployment on loopback whose parts can be cut one at a time —
+ * the worker as its own process (`workers/main.ts`, killable), a Temporal dev server on a file
+ * (restartable), PostgreSQL behind an in-process TCP proxy (cuttable; the machine's server is never
+ * touched), and an SMTP server behind a proxy whose behaviour can be switched (down, 421, drop after
+ * DATA). Plus the clue load and the one end-state check every drill reports: lost and duplicate
+ * counts per business key.
+ */
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, type Config } from '../src/config';
+import type { AppContext } from '../src/context';
+import { registerClue, type ClueIntake } from '../src/services/clues';
+import {
+  freshDb,
+  parseHead,
+  sleep,
+  spawnChild,
+  startTemporal,
+  tempDir,
+  type BenchDb,
+  type Child,
+  type TemporalServer,
+} from '../bench/lib';
+
+export { sleep };
+
+/** Seconds-scale policy of the drills: reminder 15 s after registration, level-1 escalation at 30 s. */
+export const DRILL_POLICY = {
+  preset: 'seconds',
+  tiers: { verification: 'PT30S' },
+  reminders: ['PT15S'],
+  escalation: ['PT0S', 'PT1H', 'PT2H'],
+};
+/** Emails per clue under DRILL_POLICY with the demo seed: stage change (2), reminder (2), level-1 escalation (3). */
+export const MAILS_PER_CLUE = 7;
+
+export function log(msg: string): void {
+  process.stderr.write(`  ${new Date().toISOString().slice(11, 23)} ${msg}\n`);
+}
+
+// ---- TCP proxy ----------------------------------------------------------------------------------
+
+export interface TcpProxy {
+  port: number;
+  /** Refuse new connections and reset the open ones. */
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  isUp(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Forwards 127.0.0.1:<port> to 127.0.0.1:<target>. `cut()` closes the listener (connection refused)
+ * and destroys every open connection, like a server or network that went away.
+ * `onPair` may watch or interfere with a connection pair (used to drop SMTP after DATA).
+ */
+export async function tcpProxy(
+  target: number,
+  o: { port?: number; onPair?: (client: net.Socket, server: net.Socket) => void } = {},
+): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = o.port ?? 0;
+  const listen = async () => {
+    server = net.createServer((client) => {
+      const upstream = net.connect(target, '127.0.0.1');
+      sockets.add(client);
+      sockets.add(upstream);
+      const done = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', done).on('close', done);
+      upstream.on('error', done).on('close', done);
+      if (o.onPair) o.onPair(client, upstream);
+      else {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+  };
+  await listen();
+  const cut = async () => {
+    const s = server;
+    server = undefined;
+    for (const x of sockets) x.destroy();
+    sockets.clear();
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+  };
+  return {
+    get port() {
+      return port;
+    },
+    cut,
+    async restore() {
+      if (!server) await listen();
+    },
+    isUp: () => server !== undefined,
+    close: cut,
+  };
+}
+
+// ---- SMTP with switchable behaviour -----------------------------------------------------------------
+
+export type SmtpMode = 'ok' | 'down' | '421' | 'drop-after-data';
+
+export interface Received {
+  messageId: string;
+  subject: string;
+  to: string[];
+  at: number;
+  /** The mode the front was in: 'drop-after-data' copies were stored but the client never got the 250. */
+  mode: SmtpMode;
+}
+
+export interface DrillSmtp {
+  url: string;
+  port: number;
+  received: Received[];
+  mode(): SmtpMode;
+  setMode(m: SmtpMode): Promise<void>;
+  /** Attempts refused or cut per mode (what the senders ran into). */
+  refused: Record<SmtpMode, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * An SMTP server (smtp-server) that stores what it accepts, behind a proxy on a fixed port:
+ * 'down' = nothing listening; '421' = the greeting (every other connection) or the end of DATA answers
+ * 421; 'drop-after-data' = the server stores the message and answers 250, but the proxy cuts the
+ * connection before that reply reaches the sender (the ambiguous case); 'ok' = normal.
+ */
+export async function drillSmtp(): Promise<DrillSmtp> {
+  const received: Received[] = [];
+  const refused: Record<SmtpMode, number> = { ok: 0, down: 0, '421': 0, 'drop-after-data': 0 };
+  let mode: SmtpMode = 'ok';
+  let conn = 0;
+  const backend = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    maxClients: 1000,
+    onConnect(_session, cb) {
+      if (mode === '421' && conn++ % 2 === 0) {
+        refused['421'] += 1;
+        const err = new Error('Service not available, try again later') as Error & { responseCode: number };
+        err.responseCode = 421;
+        return cb(err);
+      }
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (mode === '421') {
+          refused['421'] += 1;
+          const err = new Error('Service not available, try again later') as Error & { responseCode: number };
+          err.responseCode = 421;
+          return cb(err);
+        }
+        received.push({
+          ...parseHead(Buffer.concat(chunks).toString('utf8')),
+          to: session.envelope.rcptTo.map((r) => r.address),
+          at: Date.now(),
+          mode,
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const backendPort = (backend.server.address() as AddressInfo).port;
+  const proxy = await tcpProxy(backendPort, {
+    onPair(client, server) {
+      let tail = '';
+      let dataDone = false;
+      client.on('data', (d: Buffer) => {
+        if (mode === 'drop-after-data') {
+          tail = (tail + d.toString('latin1')).slice(-5);
+          if (tail.endsWith('\r\n.\r\n')) dataDone = true;
+        }
+        server.write(d);
+      });
+      server.on('data', (d: Buffer) => {
+        if (dataDone && mode === 'drop-after-data') {
+          // The server has the message and said 250; the sender never hears it.
+          refused['drop-after-data'] += 1;
+          client.destroy();
+          server.destroy();
+          return;
+        }
+        client.write(d);
+      });
+    },
+  });
+  return {
+    url: `smtp://127.0.0.1:${proxy.port}?ignoreTLS=true`,
+    port: proxy.port,
+    received,
+    refused,
+    mode: () => mode,
+    async setMode(m) {
+      mode = m;
+      if (m === 'down') {
+        refused.down += 1;
+        await proxy.cut();
+      } else await proxy.restore();
+    },
+    async close() {
+      await proxy.close();
+      await new Promise<void>((r) => backend.close(() => r()));
+    },
+  };
+}
+
+// ---- the deployment -----------------------------------------------------------------------------
+
+export interface Stack {
+  temporal: TemporalServer;
+  db: BenchDb;
+  smtp: DrillSmtp;
+  pgProxy: TcpProxy;
+  /** DATABASE_URL through the proxy. */
+  proxiedDbUrl: string;
+  client: Client;
+  connection: Connection;
+  ctx: AppContext;
+  config: Config;
+  taskQueue: string;
+  worker?: Child;
+  startWorker(): Promise<Child>;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  name: string,
+  o: { temporalPort?: number; temporalDir?: string; workerEnv?: Record<string, string> } = {},
+): Promise<Stack> {
+  const temporal = await startTemporal(o.temporalDir ?? tempDir(`drill-${name}`), o.temporalPort);
+  const db = await freshDb(`drill_${name.replace(/\W/g, '_')}`);
+  const smtp = await drillSmtp();
+  const pgProxy = await tcpProxy(5432);
+  const u = new URL(db.url);
+  u.port = String(pgProxy.port);
+  const proxiedDbUrl = u.toString();
+  const taskQueue = `drill-${name}`;
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const config = loadConfig({
+    DATABASE_URL: proxiedDbUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.url,
+    DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'silent',
+  });
+  const ctx: AppContext = {
+    config,
+    orm: db.orm,
+    temporal: client,
+    reporterKey: randomBytes(32).toString('hex'),
+    log: pino({ level: 'silent' }),
+  };
+  const stack: Stack = {
+    temporal,
+    db,
+    smtp,
+    pgProxy,
+    proxiedDbUrl,
+    client,
+    connection,
+    ctx,
+    config,
+    taskQueue,
+    async startWorker() {
+      const w = spawnChild('workers/main.ts', {
+        TEMPORAL_ADDRESS: temporal.address,
+        DATABASE_URL: proxiedDbUrl,
+        SMTP_URL: smtp.url,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: 'info',
+        ...o.workerEnv,
+      });
+      stack.worker = w;
+      await w.waitFor(/worker running/, 180_000);
+      return w;
+    },
+    async close() {
+      await stack.worker?.kill('SIGKILL');
+      await connection.close().catch(() => undefined);
+      await smtp.close();
+      await pgProxy.close();
+      await db.close();
+      await stack.temporal.stop();
+    },
+  };
+  return stack;
+}
+
+export function drillIntake(i: number, tag: string): ClueIntake {
+  return {
+    sourceChannel: 'mass_report',
+    description: `Drill clue ${i}`,
+    subject: { name: `Drill Subject ${tag}-${i}`, kind: 'enterprise' },
+    keyArea: 'elderly_care',
+    keyBehaviours: ['targets_elderly'],
+    online: false,
+    amountCny: 500_000,
+    participants: 30,
+    publicOpinion: 'local',
+    stabilityRisk: 'medium',
+    leadUnitId: 'tushan-scenic-area',
+  };
+}
+
+/** Registers n clues through the one intake path, `concurrency` at a time; idempotency key `<tag>-<i>`. Retries on failure. */
+export async function registerMany(stack: Stack, n: number, tag: string, concurrency = 10): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= n) return;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await registerClue(stack.ctx, drillIntake(i, tag), {
+            createdBy: 'u-coordinator',
+            idempotencyKey: `${tag}-${i}`,
+          });
+          break;
+        } catch (err) {
+          if (attempt > 60) throw err;
+          await sleep(1000);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}
+
+// ---- the end state ------------------------------------------------------------------------------
+
+export interface Tally {
+  clues: number;
+  expectedClues: number;
+  /** Idempotency keys without a row, or with more than one. */
+  lostRows: number;
+  duplicateRows: number;
+  /** Clues not in their expected end state (stage verifying, level-1 escalation projected), or missing. */
+  notInExpectedState: number;
+  /** Timeline/escalation/notification facts recorded more than once for one business key. */
+  duplicateFacts: number;
+  expectedMails: number;
+  /** Expected (key, recipient) emails never accepted by the SMTP server. */
+  lostMails: number;
+  /** Copies beyond the first per Message-ID, and how many of those are explained by an ambiguous send. */
+  repeatedCopies: number;
+  unexplainedRepeats: number;
+  outboxNotSent: number;
+}
+
+/**
+ * Counts against the expected end state of n clues whose idempotency keys start with `keyPrefix`
+ * (`<tag>-` through registerClue, `u-coordinator:<tag>-` through the API).
+ * `ambiguous` = Message-IDs whose send was in doubt (accepted by the server while the sender could not
+ * record it: a killed worker, a connection dropped after DATA); a second copy of those is the
+ * at-least-once resend the design accepts (same Message-ID, so the mailbox keeps one).
+ */
+export async function tally(
+  stack: Stack,
+  n: number,
+  keyPrefix: string,
+  ambiguous: Set<string> = new Set(),
+): Promise<Tally> {
+  const q = stack.db.q;
+  const like = `${keyPrefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const [rows] = await q<{ keys: number; rows: number }[]>(
+    `select count(distinct idempotency_key)::int as keys, count(*)::int as rows from clues where idempotency_key like ?`,
+    [like],
+  );
+  const ids = await q<{ id: string; stage: string; overdue_level: number }[]>(
+    `select id, stage, overdue_level from clues where idempotency_key like ?`,
+    [like],
+  );
+  const idList = `{${ids.map((r) => r.id).join(',')}}`;
+  const notInState = ids.filter((r) => r.stage !== 'verifying' || r.overdue_level !== 1).length;
+  const [facts] = await q<{ dup_timeline: number; dup_esc: number }[]>(
+    `select
+       (select count(*)::int from (select owner_id, kind from timeline_events where owner_id = any(?::text[]) and kind in ('clue.registered','stage.changed','clock.reminder','clock.escalated') group by 1, 2 having count(*) > 1) d) as dup_timeline,
+       (select count(*)::int from (select owner_id, level from escalations where owner_id = any(?::text[]) group by 1, 2 having count(*) > 1) d) as dup_esc`,
+    [idList, idList],
+  );
+  const expected = await q<{ message_id: string; status: string }[]>(
+    `select o.message_id, o.status from mail_outbox o join notifications n on o.key = n.key || '|' || n.user_id where n.owner_id = any(?::text[])`,
+    [idList],
+  );
+  const copies = new Map<string, number>();
+  for (const r of stack.smtp.received) copies.set(r.messageId, (copies.get(r.messageId) ?? 0) + 1);
+  let repeated = 0;
+  let unexplained = 0;
+  for (const [id, c] of copies) {
+    if (c > 1) {
+      repeated += c - 1;
+      if (!ambiguous.has(id)) unexplained += c - 1;
+      else if (c > 2) unexplained += c - 2;
+    }
+  }
+  const expectedMails = n * MAILS_PER_CLUE;
+  const delivered = expected.filter((e) => copies.has(e.message_id)).length;
+  return {
+    clues: rows?.rows ?? 0,
+    expectedClues: n,
+    lostRows: n - (rows?.keys ?? 0),
+    duplicateRows: (rows?.rows ?? 0) - (rows?.keys ?? 0),
+    notInExpectedState: notInState + (n - ids.length),
+    duplicateFacts: (facts?.dup_timeline ?? 0) + (facts?.dup_esc ?? 0),
+    expectedMails,
+    lostMails: expectedMails - delivered,
+    repeatedCopies: repeated,
+    unexplainedRepeats: unexplained,
+    outboxNotSent: expected.filter((e) => e.status !== 'sent').length,
+  };
+}
+
+export function clean(t: Tally): boolean {
+  return (
+    t.lostRows === 0 &&
+    t.duplicateRows === 0 &&
+    t.notInExpectedState === 0 &&
+    t.duplicateFacts === 0 &&
+    t.lostMails === 0 &&
+    t.unexplainedRepeats === 0
+  );
+}
+
+export function printTally(t: Tally): void {
+  const p = (k: string, v: string | number) => process.stdout.write(`${k.padEnd(40)} ${v}\n`);
+  p('clues (rows / expected)', `${t.clues} / ${t.expectedClues}`);
+  p('lost rows / duplicate rows per key', `${t.lostRows} / ${t.duplicateRows}`);
+  p('not in expected end state', t.notInExpectedState);
+  p('duplicate facts (timeline, escalations)', t.duplicateFacts);
+  p('emails lost (of expected)', `${t.lostMails} (of ${t.expectedMails})`);
+  p(
+    'repeated copies (same Message-ID)',
+    `${t.repeatedCopies}, of which unexplained by an ambiguous send: ${t.unexplainedRepeats}`,
+  );
+  p('outbox rows not sent', t.outboxNotSent);
+  p('verdict', clean(t) ? 'PASS (0 lost, 0 duplicate)' : 'FAIL');
+}
+
+/** Waits until every expected email has been accepted at least once (or the time is up). */
+export async function waitForMails(stack: Stack, expected: number, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  let lastPrint = 0;
+  for (;;) {
+    const distinct = new Set(stack.smtp.received.map((r) => r.messageId)).size;
+    if (distinct >= expected) return true;
+    if (Date.now() > end) return false;
+    if (Date.now() - lastPrint > 10_000) {
+      log(`emails accepted: ${distinct}/${expected}`);
+      lastPrint = Date.now();
+    }
+    await sleep(500);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Drill 2 — restart the Temporal dev server mid-run. The server persists to a file
+ * (`temporal server start-dev --db-filename`), is stopped while clues are being registered and their
+ * timers are pending, and started again on the same file and port. Registration keeps going through
+ * the outage (a failed start is retried with the same idempotency key: the row exists, the workflow
+ * start is repeated). Every workflow must resume: reminders and level-1 escalations sent, no row or
+ * email lost or doubled.
+ *
+ *   npx tsx drills/temporal-restart.ts [--n=200] [--down=15] [--signal=SIGTERM|SIGKILL]
+ */
+import {
+  args,
+  freePort,
+  header,
+  line,
+  num,
+  quietTemporal,
+  sleep,
+  startTemporal,
+  tempDir,
+} from '../bench/lib';
+import {
+  clean,
+  log,
+  MAILS_PER_CLUE,
+  printTally,
+  registerMany,
+  startStack,
+  tally,
+  waitForMails,
+  type Tally,
+} from './lib';
+
+export interface TemporalRestartResult {
+  n: number;
+  signal: string;
+  downMs: number;
+  registeredBeforeStop: number;
+  recoveryMs: number;
+  tally: Tally;
+  pass: boolean;
+}
+
+export async function runTemporalRestart(o: {
+  n: number;
+  downSeconds: number;
+  signal: NodeJS.Signals;
+  timeoutMs?: number;
+}): Promise<TemporalRestartResult> {
+  const dir = tempDir('drill-temporal-restart');
+  const port = await freePort();
+  const stack = await startStack('temporal-restart', { temporalDir: dir, temporalPort: port });
+  try {
+    await stack.startWorker();
+    const tag = `tr${Date.now().toString(36)}`;
+    const registering = registerMany(stack, o.n, tag, 5);
+    // Stop once part of the clues are registered and the first reminders are going out.
+    while (stack.smtp.received.length < o.n) await sleep(100);
+    const [{ c = 0 } = {}] = await stack.db.q<{ c: number }[]>(`select count(*)::int as c from clues`);
+    await stack.temporal.stop(o.signal);
+    const stoppedAt = Date.now();
+    log(`Temporal dev server stopped (${o.signal}) with ${c} clues registered`);
+    await sleep(o.downSeconds * 1000);
+    stack.temporal = await startTemporal(dir, port);
+    const downMs = Date.now() - stoppedAt;
+    log(`Temporal dev server started again on the same file after ${(downMs / 1000).toFixed(1)} s`);
+    await registering;
+    await waitForMails(stack, o.n * MAILS_PER_CLUE, o.timeoutMs ?? 240_000);
+    let t: Tally = await tally(stack, o.n, `${tag}-`);
+    const end = Date.now() + 30_000;
+    while (!clean(t) && Date.now() < end) {
+      await sleep(1000);
+      t = await tally(stack, o.n, `${tag}-`);
+    }
+    return {
+      n: o.n,
+      signal: o.signal,
+      downMs,
+      registeredBeforeStop: c,
+      recoveryMs: Date.now() - stoppedAt - downMs,
+      tally: t,
+      pass: clean(t),
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+export function printTemporalRestart(x: TemporalRestartResult, command: string): void {
+  line('clues', String(x.n));
+  line(
+    'dev server stopped with',
+    `${x.signal}, down ${(x.downMs / 1000).toFixed(1)} s, ${x.registeredBeforeStop} clues registered before`,
+  );
+  line('restart → end state reached', `${(x.recoveryMs / 1000).toFixed(1)} s`);
+  printTally(x.tally);
+  line('reproduce', command);
+}
+
+if (require.main === module) {
+  const a = args();
+  const o = {
+    n: num(a, 'n', 200),
+    downSeconds: num(a, 'down', 15),
+    signal: (a.signal ?? 'SIGTERM') as NodeJS.Signals,
+  };
+  const command = `npx tsx drills/temporal-restart.ts --n=${o.n} --down=${o.downSeconds} --signal=${o.signal}`;
+  quietTemporal();
+  header('Drill 2: restart the Temporal dev server mid-run', command);
+  runTemporalRestart(o)
+    .then((x) => {
+      printTemporalRestart(x, command);
+      process.exit(x.pass ? 0 : 1);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(1);
+    });
+}
