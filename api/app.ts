@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../src/context';
 import { bearerAuth } from './auth';
 import { errorHandler, sendProblem } from './problem';
-import { buildOpenApi, mount, pathMatcher, type RouteDef } from './registry';
+import { allowedMethods, buildOpenApi, mount, type RouteDef } from './registry';
 import { clueRoutes } from './routes/clues';
 import { peopleRoutes } from './routes/people';
 
@@ -189,13 +189,19 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
     }
     next();
   });
+  // OPTIONS answers with the methods of the resource (no CORS headers: cross-origin use stays closed).
+  api.use((req, res, next) => {
+    if (req.method !== 'OPTIONS') return next();
+    const allowed = allowedMethods(routes, req.path);
+    if (allowed.length === 0) return sendProblem(res, 404, 'not-found', `no route ${req.path}`);
+    res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
+    res.status(204).end();
+  });
   mount(api, routes, ctx);
   // A known path with another method is 405 with Allow; anything else 404.
-  const matchers = routes.map((r) => ({ re: pathMatcher(r.path), method: r.method.toUpperCase() }));
   api.use((req, res) => {
-    const allowed = [...new Set(matchers.filter((m) => m.re.test(req.path)).map((m) => m.method))];
+    const allowed = allowedMethods(routes, req.path);
     if (allowed.length > 0) {
-      if (allowed.includes('GET')) allowed.push('HEAD');
       res.setHeader('Allow', allowed.join(', '));
       return sendProblem(
         res,

@@ -22,6 +22,7 @@ import {
   type Relation,
 } from './access';
 import { requireRole } from './auth';
+import { notFound } from './problem';
 import { beginIdempotent, IDEMPOTENCY_KEY_PATTERN, type IdempotencyTicket } from './idempotency';
 import { ProblemSchema } from './schemas';
 
@@ -105,8 +106,15 @@ export function mount(router: Router, defs: RouteDef[], ctx: AppContext): void {
   for (const r of defs) {
     router[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
       let ticket: IdempotencyTicket | undefined;
+      // A more literal route owns this path (GET /clues/import is not the clue "import"): step aside → 405.
+      if (!allowedMethods(defs, req.path).includes(req.method === 'HEAD' ? 'GET' : req.method)) return next();
       try {
         const p = requireRole(req, r.roles);
+        // A path parameter outside its documented shape names nothing that exists.
+        for (const [name, value] of Object.entries(req.params)) {
+          if (!paramSchema(r, name).safeParse(value).success)
+            throw notFound(name === 'id' ? r.ownership : name);
+        }
         if (r.ownership === 'clue' && r.unitRelation) {
           const access = await loadVisibleClue(em(), p, String(req.params.id));
           requireRelation(access.relation, r.unitRelation);
@@ -296,6 +304,8 @@ export function buildOpenApi(defs: RouteDef[]) {
       headers: r.responseHeaders,
       content: Object.fromEntries(media.map(([t, m]) => [t, { schema: m.schema ?? z.unknown() }])),
     };
+    const links = linksFrom(r, defs);
+    if (links) (success as { links?: unknown }).links = links;
     const idem = isIdempotent(r);
     const responses: RouteConfig['responses'] = {
       [ok]: success,
@@ -357,12 +367,56 @@ export function buildOpenApi(defs: RouteDef[]) {
   });
 }
 
+/**
+ * OpenAPI links from a creating route (201 with an `id`) to every operation on what it created, so
+ * clients and stateful testers can follow them: POST /clues → /clues/{id}/..., POST /campaigns → ...
+ */
+function linksFrom(
+  r: RouteDef,
+  defs: RouteDef[],
+): Record<string, { operationId: string; parameters: Record<string, string> }> | undefined {
+  if (r.method !== 'post' || r.responseStatus !== 201 || r.path.includes(':')) return undefined;
+  const shape = (r.response as z.ZodObject | undefined)?.shape as Record<string, unknown> | undefined;
+  if (!shape || !('id' in shape)) return undefined;
+  const targets = defs.filter((d) => d.path.startsWith(`${r.path}/:id`));
+  if (targets.length === 0) return undefined;
+  return Object.fromEntries(
+    targets.map((d) => [
+      operationId(d),
+      { operationId: operationId(d), parameters: { id: '$response.body#/id' } },
+    ]),
+  );
+}
+
 /** A stable operation id from method and path, e.g. post_clues_id_verification. */
 export function operationId(r: Pick<RouteDef, 'method' | 'path'>): string {
   return `${r.method}_${r.path
     .replace(/^\//, '')
     .replace(/:([A-Za-z]+)/g, '$1')
     .replace(/[^A-Za-z0-9]+/g, '_')}`;
+}
+
+/**
+ * The methods a concrete path allows: those of the most literal matching templates, as routing
+ * resolves it (`/clues/import` is the import route, not a clue called "import").
+ */
+export function allowedMethods(defs: Pick<RouteDef, 'method' | 'path'>[], path: string): string[] {
+  const hits = defs.filter((d) => matcherOf(d.path).test(path));
+  if (hits.length === 0) return [];
+  const literal = (p: string) => p.split('/').filter((seg) => seg && !seg.startsWith(':')).length;
+  const best = Math.max(...hits.map((h) => literal(h.path)));
+  const methods = [
+    ...new Set(hits.filter((h) => literal(h.path) === best).map((h) => h.method.toUpperCase())),
+  ];
+  if (methods.includes('GET')) methods.push('HEAD');
+  return methods;
+}
+
+const matchers = new Map<string, RegExp>();
+function matcherOf(path: string): RegExp {
+  let re = matchers.get(path);
+  if (!re) matchers.set(path, (re = pathMatcher(path)));
+  return re;
 }
 
 /** Express path → RegExp, to tell "no such path" (404) from "no such method here" (405). */

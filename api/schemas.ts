@@ -20,22 +20,18 @@ import {
 extendZodWithOpenApi(z);
 
 /**
- * Free text: no NUL characters or unpaired UTF-16 surrogates (PostgreSQL stores neither) and not
- * blank. The pattern says so in the OpenAPI document too, so a generated client (or a fuzzer) knows
- * what "valid" means. `\uFEFF` counts as blank because String.prototype.trim removes it.
+ * Free text: no NUL characters (PostgreSQL cannot store them) and not blank. The pattern says so in
+ * the OpenAPI document too, so a generated client (or a fuzzer) knows what "valid" means.
+ * `\uFEFF` counts as blank because String.prototype.trim removes it. (Unpaired UTF-16 surrogates,
+ * which JSON can carry but PostgreSQL cannot store, are refused for every route by the gate.)
  */
-export const TEXT_PATTERN = /^[^\u0000\uD800-\uDFFF]*[^\s\uFEFF\u0000\uD800-\uDFFF][^\u0000\uD800-\uDFFF]*$/u;
-/** Optional free text (may be empty): only NUL and unpaired surrogates are refused. */
-export const NO_NUL_PATTERN = /^[^\u0000\uD800-\uDFFF]*$/u;
+export const TEXT_PATTERN = /^[^\u0000]*[^\s\uFEFF\u0000][^\u0000]*$/;
+/** Optional free text (may be empty): only NUL is refused. */
+export const NO_NUL_PATTERN = /^[^\u0000]*$/;
 export const text = (max = 4000) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(TEXT_PATTERN, 'must not be blank or contain NUL characters or unpaired surrogates');
+  z.string().trim().min(1).max(max).regex(TEXT_PATTERN, 'must not be blank or contain NUL characters');
 export const optionalText = (max = 4000) =>
-  z.string().max(max).regex(NO_NUL_PATTERN, 'must not contain NUL characters or unpaired surrogates');
+  z.string().max(max).regex(NO_NUL_PATTERN, 'must not contain NUL characters');
 const isoDateTime = z.iso.datetime({ offset: true });
 export const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const unitId = z
