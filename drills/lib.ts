@@ -36,8 +36,9 @@ export const DRILL_POLICY = {
   reminders: ['PT15S'],
   escalation: ['PT0S', 'PT1H', 'PT2H'],
 };
-/** Emails per clue under DRILL_POLICY with the demo seed: stage change (2), reminder (2), level-1 escalation (3). */
-export const MAILS_PER_CLUE = 7;
+/** Emails under DRILL_POLICY with the demo seed: stage change (2), reminder (2), level-1 escalation (3). */
+export const MAIL = { stage: 2, reminder: 2, escalation: 3 };
+export const MAILS_PER_CLUE = MAIL.stage + MAIL.reminder + MAIL.escalation;
 
 export function log(msg: string): void {
   process.stderr.write(`  ${new Date().toISOString().slice(11, 23)} ${msg}\n`);
@@ -304,7 +305,9 @@ export async function startStack(
       await connection.close().catch(() => undefined);
       await smtp.close();
       await pgProxy.close();
-      await db.close();
+      // DRILL_KEEP_DB=1 keeps the database for a post-mortem.
+      await db.close(process.env.DRILL_KEEP_DB !== '1');
+      if (process.env.DRILL_KEEP_DB === '1') log(`kept database ${db.name}`);
       await stack.temporal.stop();
     },
   };
@@ -327,13 +330,19 @@ export function drillIntake(i: number, tag: string): ClueIntake {
   };
 }
 
-/** Registers n clues through the one intake path, `concurrency` at a time; idempotency key `<tag>-<i>`. Retries on failure. */
-export async function registerMany(stack: Stack, n: number, tag: string, concurrency = 10): Promise<void> {
-  let next = 0;
+/** Registers n clues (numbered from `from`) through the one intake path, `concurrency` at a time; idempotency key `<tag>-<i>`. Retries on failure. */
+export async function registerMany(
+  stack: Stack,
+  n: number,
+  tag: string,
+  concurrency = 10,
+  from = 0,
+): Promise<void> {
+  let next = from;
   const lane = async () => {
     for (;;) {
       const i = next++;
-      if (i >= n) return;
+      if (i >= from + n) return;
       for (let attempt = 0; ; attempt++) {
         try {
           await registerClue(stack.ctx, drillIntake(i, tag), {
@@ -364,46 +373,62 @@ export interface Tally {
   /** Timeline/escalation/notification facts recorded more than once for one business key. */
   duplicateFacts: number;
   expectedMails: number;
+  /** Reminders retired unsent because the clock was already overdue when the workflow got to them. */
+  supersededReminders: number;
   /** Expected (key, recipient) emails never accepted by the SMTP server. */
   lostMails: number;
   /** Copies beyond the first per Message-ID, and how many of those are explained by an ambiguous send. */
   repeatedCopies: number;
   unexplainedRepeats: number;
   outboxNotSent: number;
+  /** How long after its due time each level-1 escalation was recorded (escalations.escalated_at − due_at). */
+  escalationLateMs: { p50: number; max: number };
 }
 
 /**
  * Counts against the expected end state of n clues whose idempotency keys start with `keyPrefix`
  * (`<tag>-` through registerClue, `u-coordinator:<tag>-` through the API).
- * `ambiguous` = Message-IDs whose send was in doubt (accepted by the server while the sender could not
- * record it: a killed worker, a connection dropped after DATA); a second copy of those is the
- * at-least-once resend the design accepts (same Message-ID, so the mailbox keeps one).
+ *
+ * Expected per clue: the stage-change email (2 recipients), the level-1 escalation (3) and the
+ * reminder (2) — unless the reminder was superseded: the clock rule (workflows/clock.ts
+ * `dueEventsAt`) acts only on the latest due event, so a reminder whose moment passed while the
+ * workflow was held up (by a retrying activity) is retired once the clock is overdue. Those are
+ * counted apart, never as lost.
+ *
+ * `ambiguous` = how many times each Message-ID's send was in doubt (accepted by the server while
+ * the sender could not record it: a killed worker, a connection dropped after DATA). A further copy
+ * for each is the at-least-once resend the design accepts (same Message-ID, so the mailbox keeps one).
  */
 export async function tally(
   stack: Stack,
   n: number,
   keyPrefix: string,
-  ambiguous: Set<string> = new Set(),
+  ambiguous: Map<string, number> = new Map(),
 ): Promise<Tally> {
   const q = stack.db.q;
   const like = `${keyPrefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  const [rows] = await q<{ keys: number; rows: number }[]>(
-    `select count(distinct idempotency_key)::int as keys, count(*)::int as rows from clues where idempotency_key like ?`,
+  const ids = await q<{ id: string; stage: string; overdue_level: number; key: string }[]>(
+    `select id, stage, overdue_level, idempotency_key as key from clues where idempotency_key like ?`,
     [like],
   );
-  const ids = await q<{ id: string; stage: string; overdue_level: number }[]>(
-    `select id, stage, overdue_level from clues where idempotency_key like ?`,
-    [like],
-  );
+  const keys = new Set(ids.map((r) => r.key));
   const idList = `{${ids.map((r) => r.id).join(',')}}`;
   const notInState = ids.filter((r) => r.stage !== 'verifying' || r.overdue_level !== 1).length;
-  const [facts] = await q<{ dup_timeline: number; dup_esc: number }[]>(
+  const [facts] = await q<{ dup_timeline: number; dup_esc: number; reminded: number }[]>(
     `select
-       (select count(*)::int from (select owner_id, kind from timeline_events where owner_id = any(?::text[]) and kind in ('clue.registered','stage.changed','clock.reminder','clock.escalated') group by 1, 2 having count(*) > 1) d) as dup_timeline,
-       (select count(*)::int from (select owner_id, level from escalations where owner_id = any(?::text[]) group by 1, 2 having count(*) > 1) d) as dup_esc`,
-    [idList, idList],
+       (select count(*)::int from (select owner_id, kind from timeline_events where owner_id = any(?::text[])
+           and kind in ('clue.registered','stage.changed','clock.reminder','clock.escalated') group by 1, 2 having count(*) > 1) d) as dup_timeline,
+       (select count(*)::int from (select owner_id, level from escalations where owner_id = any(?::text[]) group by 1, 2 having count(*) > 1) d) as dup_esc,
+       (select count(distinct owner_id)::int from timeline_events where owner_id = any(?::text[]) and kind = 'clock.reminder') as reminded`,
+    [idList, idList, idList],
   );
-  const expected = await q<{ message_id: string; status: string }[]>(
+  const late = (
+    await q<{ ms: number }[]>(
+      `select (extract(epoch from escalated_at - due_at) * 1000)::int as ms from escalations where owner_id = any(?::text[]) and level = 1 order by 1`,
+      [idList],
+    )
+  ).map((r) => r.ms);
+  const decided = await q<{ message_id: string; status: string }[]>(
     `select o.message_id, o.status from mail_outbox o join notifications n on o.key = n.key || '|' || n.user_id where n.owner_id = any(?::text[])`,
     [idList],
   );
@@ -412,27 +437,50 @@ export async function tally(
   let repeated = 0;
   let unexplained = 0;
   for (const [id, c] of copies) {
-    if (c > 1) {
-      repeated += c - 1;
-      if (!ambiguous.has(id)) unexplained += c - 1;
-      else if (c > 2) unexplained += c - 2;
-    }
+    repeated += c - 1;
+    unexplained += Math.max(0, c - 1 - (ambiguous.get(id) ?? 0));
   }
-  const expectedMails = n * MAILS_PER_CLUE;
-  const delivered = expected.filter((e) => copies.has(e.message_id)).length;
+  const reminded = facts?.reminded ?? 0;
+  const expectedMails = n * (MAIL.stage + MAIL.escalation) + reminded * MAIL.reminder;
+  const delivered = decided.filter((e) => copies.has(e.message_id)).length;
   return {
-    clues: rows?.rows ?? 0,
+    clues: ids.length,
     expectedClues: n,
-    lostRows: n - (rows?.keys ?? 0),
-    duplicateRows: (rows?.rows ?? 0) - (rows?.keys ?? 0),
+    lostRows: n - keys.size,
+    duplicateRows: ids.length - keys.size,
     notInExpectedState: notInState + (n - ids.length),
     duplicateFacts: (facts?.dup_timeline ?? 0) + (facts?.dup_esc ?? 0),
     expectedMails,
+    supersededReminders: ids.length - reminded,
     lostMails: expectedMails - delivered,
     repeatedCopies: repeated,
     unexplainedRepeats: unexplained,
-    outboxNotSent: expected.filter((e) => e.status !== 'sent').length,
+    outboxNotSent: decided.filter((e) => e.status !== 'sent').length,
+    escalationLateMs: { p50: late[Math.floor(late.length / 2)] ?? NaN, max: late[late.length - 1] ?? NaN },
   };
+}
+
+/** Polls the tally until it is clean or the time is up (projections and retries trail the faults). */
+export async function settle(
+  stack: Stack,
+  n: number,
+  keyPrefix: string,
+  ambiguous: Map<string, number>,
+  timeoutMs: number,
+): Promise<Tally> {
+  const end = Date.now() + timeoutMs;
+  let lastPrint = 0;
+  for (;;) {
+    const t = await tally(stack, n, keyPrefix, ambiguous);
+    if (clean(t) || Date.now() > end) return t;
+    if (Date.now() - lastPrint > 10_000) {
+      log(
+        `emails ${t.expectedMails - t.lostMails}/${t.expectedMails}, clues not yet in end state ${t.notInExpectedState}`,
+      );
+      lastPrint = Date.now();
+    }
+    await sleep(2000);
+  }
 }
 
 export function clean(t: Tally): boolean {
@@ -453,26 +501,15 @@ export function printTally(t: Tally): void {
   p('not in expected end state', t.notInExpectedState);
   p('duplicate facts (timeline, escalations)', t.duplicateFacts);
   p('emails lost (of expected)', `${t.lostMails} (of ${t.expectedMails})`);
+  p('reminders superseded (clock was overdue)', t.supersededReminders);
   p(
     'repeated copies (same Message-ID)',
     `${t.repeatedCopies}, of which unexplained by an ambiguous send: ${t.unexplainedRepeats}`,
   );
   p('outbox rows not sent', t.outboxNotSent);
+  p(
+    'level-1 escalation recorded after due',
+    `p50 ${(t.escalationLateMs.p50 / 1000).toFixed(1)} s, max ${(t.escalationLateMs.max / 1000).toFixed(1)} s`,
+  );
   p('verdict', clean(t) ? 'PASS (0 lost, 0 duplicate)' : 'FAIL');
-}
-
-/** Waits until every expected email has been accepted at least once (or the time is up). */
-export async function waitForMails(stack: Stack, expected: number, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  let lastPrint = 0;
-  for (;;) {
-    const distinct = new Set(stack.smtp.received.map((r) => r.messageId)).size;
-    if (distinct >= expected) return true;
-    if (Date.now() > end) return false;
-    if (Date.now() - lastPrint > 10_000) {
-      log(`emails accepted: ${distinct}/${expected}`);
-      lastPrint = Date.now();
-    }
-    await sleep(500);
-  }
 }

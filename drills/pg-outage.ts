@@ -17,17 +17,7 @@ import { fullApiExtras } from '../api/extras';
 import type { AppContext } from '../src/context';
 import { initORM } from '../src/db/orm';
 import { args, header, httpClient, line, num, quietTemporal, sleep } from '../bench/lib';
-import {
-  clean,
-  drillIntake,
-  log,
-  MAILS_PER_CLUE,
-  printTally,
-  startStack,
-  tally,
-  waitForMails,
-  type Tally,
-} from './lib';
+import { clean, drillIntake, log, printTally, startStack, settle, type Tally } from './lib';
 
 export interface PgOutageResult {
   registered: number;
@@ -122,13 +112,7 @@ export async function runPgOutage(o: {
     await Promise.all([...Array.from({ length: o.clients }, writer), reader(), fault]);
     const n = next;
     log(`${n} clues registered; waiting for their end state`);
-    await waitForMails(stack, n * MAILS_PER_CLUE, o.timeoutMs ?? 240_000);
-    let t: Tally = await tally(stack, n, `u-coordinator:${tag}-`);
-    const end = Date.now() + 30_000;
-    while (!clean(t) && Date.now() < end) {
-      await sleep(1000);
-      t = await tally(stack, n, `u-coordinator:${tag}-`);
-    }
+    const t = await settle(stack, n, `u-coordinator:${tag}-`, new Map(), o.timeoutMs ?? 240_000);
     const pass =
       clean(t) &&
       !during.by['500'] &&

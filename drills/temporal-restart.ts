@@ -19,17 +19,7 @@ import {
   startTemporal,
   tempDir,
 } from '../bench/lib';
-import {
-  clean,
-  log,
-  MAILS_PER_CLUE,
-  printTally,
-  registerMany,
-  startStack,
-  tally,
-  waitForMails,
-  type Tally,
-} from './lib';
+import { clean, log, printTally, registerMany, startStack, settle, type Tally } from './lib';
 
 export interface TemporalRestartResult {
   n: number;
@@ -65,13 +55,7 @@ export async function runTemporalRestart(o: {
     const downMs = Date.now() - stoppedAt;
     log(`Temporal dev server started again on the same file after ${(downMs / 1000).toFixed(1)} s`);
     await registering;
-    await waitForMails(stack, o.n * MAILS_PER_CLUE, o.timeoutMs ?? 240_000);
-    let t: Tally = await tally(stack, o.n, `${tag}-`);
-    const end = Date.now() + 30_000;
-    while (!clean(t) && Date.now() < end) {
-      await sleep(1000);
-      t = await tally(stack, o.n, `${tag}-`);
-    }
+    const t = await settle(stack, o.n, `${tag}-`, new Map(), o.timeoutMs ?? 240_000);
     return {
       n: o.n,
       signal: o.signal,

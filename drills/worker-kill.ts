@@ -15,17 +15,7 @@
  *   npx tsx drills/worker-kill.ts [--n=500] [--kill-at=0.4] [--down=5]
  */
 import { args, header, line, num, quietTemporal, sleep } from '../bench/lib';
-import {
-  clean,
-  log,
-  MAILS_PER_CLUE,
-  printTally,
-  registerMany,
-  startStack,
-  tally,
-  waitForMails,
-  type Tally,
-} from './lib';
+import { clean, log, MAILS_PER_CLUE, printTally, registerMany, startStack, settle, type Tally } from './lib';
 
 export interface WorkerKillResult {
   n: number;
@@ -62,21 +52,15 @@ export async function runWorkerKill(o: {
     const pending = await stack.db.q<{ message_id: string }[]>(
       `select message_id from mail_outbox where status <> 'sent'`,
     );
-    const ambiguous = new Set(pending.map((r) => r.message_id).filter((m) => atServer.has(m)));
+    const ambiguous = new Map(
+      pending.filter((r) => atServer.has(r.message_id)).map((r) => [r.message_id, 1]),
+    );
     log(`${ambiguous.size} email(s) were accepted by the server but not yet recorded as sent`);
     await registering;
     await sleep(Math.max(0, o.downSeconds * 1000 - (Date.now() - killedAt)));
     await stack.startWorker();
     log('worker restarted');
-    const timeout = o.timeoutMs ?? 240_000;
-    await waitForMails(stack, expectedMails, timeout);
-    // The projections trail the emails slightly: wait (bounded) for the end state.
-    let t: Tally = await tally(stack, o.n, `${tag}-`, ambiguous);
-    const end = Date.now() + 30_000;
-    while (!clean(t) && Date.now() < end) {
-      await sleep(1000);
-      t = await tally(stack, o.n, `${tag}-`, ambiguous);
-    }
+    const t = await settle(stack, o.n, `${tag}-`, ambiguous, o.timeoutMs ?? 240_000);
     return {
       n: o.n,
       killedAfterMails,
