@@ -84,8 +84,7 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
         const p = (req as Request).principal;
         return p ? { role: p.role, unit: p.unitId } : {};
       },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',
     }),

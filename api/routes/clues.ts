@@ -361,14 +361,16 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           where.push('(c.created_at, c.id) < (?::timestamptz, ?)');
           params.push(cur.createdAt, cur.id);
         }
+        const dupVis = visibilitySql(p, 'd');
         const rows = await em()
           .getConnection()
           .execute<Record<string, unknown>[]>(
             `select c.id, c.ref, c.subject_name, c.source_channel, c.key_area, c.key_behaviours, c.amount_cny, c.participants, c.risk_score,
                     c.grade, c.key_clue, c.stage, c.nature, c.lead_unit_id, c.co_handling_unit_ids, c.overdue_level, c.next_due_at,
-                    c.duplicate_of_id, c.created_at
+                    (select d.id from clues d where d.id = c.duplicate_of_id and ${dupVis.sql}) as duplicate_of_id, c.created_at
                from clues c where ${where.join(' and ')} order by c.created_at desc, c.id desc limit ?`,
-            [...params, q.limit + 1],
+            // A duplicate link is shown only if the caller may see the clue it points to.
+            [...dupVis.params, ...params, q.limit + 1],
           );
         const page = rows.slice(0, q.limit);
         const last = page[page.length - 1];

@@ -17,6 +17,7 @@ import { createToken, deactivateUser, revoke } from '../../src/auth/admin';
 import { issueToken } from '../../src/auth/tokens';
 import type { AppContext } from '../../src/context';
 import { initORM } from '../../src/db/orm';
+import { createLogger } from '../../src/log';
 import { PG_SERVER, eventually } from '../helpers/services';
 import {
   captureLogger,
@@ -463,6 +464,13 @@ describe('protocol', () => {
     expect(p.status).toBe(405);
     expect(p.headers.get('allow')).toBe('GET, HEAD');
     expect((await s.call('u-coordinator', 'GET', '/api/v1/nothing-here')).status).toBe(404);
+    // The literal route owns its path: GET /clues/import is not a clue called "import".
+    const imp = await s.call('u-coordinator', 'GET', '/api/v1/clues/import');
+    expect(imp.status).toBe(405);
+    expect(imp.headers.get('allow')).toBe('POST');
+    const opt = await s.raw('OPTIONS', `/api/v1/clues/${clue.id}/timeline`, { headers: bearer('u-tushan') });
+    expect(opt.status).toBe(204);
+    expect(opt.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
   });
 
   test('security headers are set and CORS is closed', async () => {
@@ -535,6 +543,24 @@ describe('protocol', () => {
     expect(nul.body.errors[0].path).toEqual(['description']);
     const q = await s.call('u-coordinator', 'GET', `/api/v1/clues?q=${encodeURIComponent('a\u0000b')}`);
     expect(q.status).toBe(422);
+    // Half a surrogate pair: valid JSON, but PostgreSQL cannot store it (it would wedge a workflow's projection).
+    const half = await s.call(
+      'u-tushan',
+      'POST',
+      `/api/v1/clues/${clue.id}/actions`,
+      '{"description":"bad \\ud800 text"}',
+    );
+    expect(half.status).toBe(422);
+    expect(half.body.errors[0].path).toEqual(['description']);
+    const key = await s.call(
+      'u-coordinator',
+      'POST',
+      '/api/v1/clues',
+      JSON.stringify(intakeBody()).replace('"online"', '"\\udc00online"'),
+    );
+    expect(key.status).toBe(422);
+    // A path parameter outside its shape names nothing.
+    expect((await s.call('u-coordinator', 'GET', '/api/v1/clues/not-a-uuid')).status).toBe(404);
   });
 
   test('the OpenAPI 3.1 document lists every route, and the docs page is browsable', async () => {
@@ -570,6 +596,40 @@ describe('protocol', () => {
 });
 
 describe('audit and logs', () => {
+  test('the logger redacts credentials and reporter identity wherever a caller puts them', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (l: string) => void lines.push(l) });
+    log.info(
+      {
+        authorization: 'Bearer dso_secret1',
+        req: { headers: { authorization: 'Bearer dso_secret2', cookie: 'sid=dso_secret3' } },
+      },
+      'a',
+    );
+    log.info(
+      {
+        token: 'dso_secret4',
+        reporter: { name: 'Hidden Name', contact: '13700000000' },
+        clue: { reporter_enc: 'v1.x', reporterEnc: 'v1.y' },
+      },
+      'b',
+    );
+    const text = lines.join('');
+    expect(lines).toHaveLength(2);
+    for (const secret of [
+      'dso_secret1',
+      'dso_secret2',
+      'dso_secret3',
+      'dso_secret4',
+      'Hidden Name',
+      '13700000000',
+      'v1.x',
+      'v1.y',
+    ])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+  });
+
   test('every write is audited with actor, role, unit and request id; refused attempts too', async () => {
     const rid = 'audit-check-0001';
     const r = await s.call(

@@ -524,6 +524,15 @@ describe('authorization matrix', () => {
     expect(own.status).toBe(200);
     expect(own.body.duplicateOfId).toBeNull();
     expect(own.text).not.toContain(clueB.id);
+    // Nor through any list, export or count that shows the new clue.
+    const leaks: string[] = [];
+    for (const r of ROUTES.filter(
+      (x) => x.method === 'get' && x.ownership === 'none' && !x.path.includes(':'),
+    )) {
+      const reply = await s.call('u-tushan', 'GET', `/api/v1${r.path}`);
+      if (reply.text.includes(clueB.id) || reply.text.includes(clueB.ref)) leaks.push(key(r));
+    }
+    expect(leaks).toEqual([]);
   });
 
   afterAll(() => {
