@@ -69,12 +69,16 @@ grep -q '^READY ' "$WORK/serve.log" || {
 URL=$(node -e '
   const fs = require("fs");
   const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  // The fixture ids, so operations on one clue or campaign reach their handlers instead of a 404.
+  const [clueA, , clueC] = s.fixtures.clueIds;
+  fs.writeFileSync(process.argv[2] + ".ids", `${clueA} ${clueC} ${s.fixtures.campaignId ?? ""}\n`);
   const ids = { coordinator: "u-coordinator", leader: "u-leader", tushan: "u-tushan", changhuai: "u-changhuai",
                 market: "u-market", police: "u-police", admin: "u-admin" };
   const auth = Object.entries(ids).map(([name, user]) => ({ name, fixedHeaders: [{ name: "Authorization", value: `Bearer ${s.tokens[user]}` }] }));
   fs.writeFileSync(process.argv[2], JSON.stringify({ auth }), { mode: 0o600 });
   process.stdout.write(s.url);
 ' "$WORK/serve.json" "$WORK/auth.json")
+read -r CLUE_A CLUE_C CAMPAIGN <"$WORK/auth.json.ids"
 
 identity_of() {
   case "$1" in
@@ -104,6 +108,19 @@ run_role() {
     echo
     echo '[checks.positive_data_acceptance]'
     echo 'expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]'
+    # Clue operations act on a real clue (the referred one for the police), campaign ones on the campaign.
+    local clue=$CLUE_A
+    [ "$role" = police_liaison ] && clue=$CLUE_C
+    echo
+    echo '[[operations]]'
+    echo 'include-path-regex = "^/api/v1/clues/\\{id\\}"'
+    echo "parameters = { \"path.id\" = \"$clue\" }"
+    if [ -n "${CAMPAIGN:-}" ]; then
+      echo
+      echo '[[operations]]'
+      echo 'include-path-regex = "^/api/v1/campaigns/\\{id\\}"'
+      echo "parameters = { \"path.id\" = \"$CAMPAIGN\" }"
+    fi
   } >"$WORK/$role.toml"
   # One worker thread per run: threaded workers hit a CPython 3.11 "AST constructor recursion depth
   # mismatch" SystemError inside Schemathesis. The two lanes below give the parallelism instead.
