@@ -328,6 +328,8 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       pendingNotices.length >
     0;
   let lastAttrs = '';
+  let projectedClue = '';
+  const projectedClocks = new Map<string, string>();
 
   // Every side effect goes through one chain, in the order things happened: the referral package before
   // its acknowledgement, an escalation row before the projection that may resolve it, rows before mail.
@@ -353,21 +355,33 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       const events = pendingTimeline;
       pendingTimeline = [];
       refreshSummary();
-      await acts.project({
-        owner: { type: 'clue', id: state.clueId, ref: state.ref },
-        clue: {
-          stage: state.stage,
-          nature: state.classification?.nature ?? null,
-          grade: state.grade,
-          keyClue: state.keyClue,
-          overdueLevel: state.overdueLevel,
-          nextDueAt: state.nextDueAt ?? null,
-          closedAt: state.closedAt ?? null,
-          referredToUnitId: state.referrals.length > 0 ? input.policeUnitId : null,
-        },
-        clocks: state.clocks.map(clockRow),
-        events,
+      // Only what changed since the last projection of this run is sent (the first one sends everything).
+      const clue = {
+        stage: state.stage,
+        nature: state.classification?.nature ?? null,
+        grade: state.grade,
+        keyClue: state.keyClue,
+        overdueLevel: state.overdueLevel,
+        nextDueAt: state.nextDueAt ?? null,
+        closedAt: state.closedAt ?? null,
+        referredToUnitId: state.referrals.length > 0 ? input.policeUnitId : null,
+      };
+      const clueSig = JSON.stringify(clue);
+      const clocks = state.clocks.map(clockRow).filter((row) => {
+        const sig = JSON.stringify(row);
+        if (projectedClocks.get(row.clockId) === sig) return false;
+        projectedClocks.set(row.clockId, sig);
+        return true;
       });
+      if (events.length > 0 || clocks.length > 0 || clueSig !== projectedClue) {
+        projectedClue = clueSig;
+        await acts.project({
+          owner: { type: 'clue', id: state.clueId, ref: state.ref },
+          clue,
+          clocks,
+          events,
+        });
+      }
       for (const n of pendingNotices.splice(0)) await acts.notify(n);
       // Upserted only when something changed, so the history does not grow with every flush.
       const attrs: SearchAttributeUpdatePair[] = [

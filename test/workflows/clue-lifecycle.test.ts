@@ -3,8 +3,6 @@
  * closure returns, reopening, not_illegal, resurgence, illegal transitions (rejected before history),
  * invalid content, and continue-as-new without losing state or open clocks.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/domain/failures';
 import * as m from '../../workflows/clue.messages';
 import { FIVE_DAY_CALENDAR_POLICY as P, actor } from '../helpers/fixtures';
@@ -17,6 +15,7 @@ import {
   expectNoDuplicateMail,
   ms,
   notifications,
+  rejected,
   sleepUntil,
   startClue,
   startHarness,
@@ -30,25 +29,15 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness('clue-lifecycle');
 });
+afterEach(async () => {
+  await h?.terminateAll();
+});
 afterAll(async () => {
   await h?.close();
 });
 
 const stagesOf = async (clueId: string) => (await timeline(h, clueId, 'stage.changed')).map((e) => e.data.to);
 const now = () => h.env.currentTimeMs();
-
-/** The update must fail with this failure type; returns the failure. */
-async function rejected(p: Promise<unknown>, type: FailureType): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe(type);
-  return cause as ApplicationFailure;
-}
 
 /** Names of the updates the history holds as accepted (a rejected update leaves no event at all). */
 async function acceptedUpdates(hd: ClueHandle): Promise<string[]> {

@@ -3,7 +3,9 @@
  * database, an in-process SMTP server and a worker with the real activities. Plus small readers of the
  * projections (notifications, escalations, timeline, mail) and drivers that walk a clue to a stage.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FailureType } from '../../src/domain/failures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/mail/mailer';
@@ -35,6 +37,13 @@ export interface Harness {
   db: TestDb;
   smtp: TestSmtp;
   taskQueue: string;
+  /** Clue workflows started through `startClue`. */
+  started: ClueHandle[];
+  /**
+   * Terminates the clue workflows started so far. Time on the server is shared by every test of a suite,
+   * so a clue left running keeps reminding and escalating while later tests skip weeks ahead.
+   */
+  terminateAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,17 +69,58 @@ export async function startHarness(
     throw err;
   }
   const running = worker.run();
+  const started: ClueHandle[] = [];
   return {
     env,
     db,
     smtp,
     taskQueue,
+    started,
+    async terminateAll() {
+      for (const hd of started.splice(0)) {
+        // Only once idle: the test server keeps its time-skipping lock for an activity or workflow task
+        // whose workflow was terminated under it, and every later sleep would then wait in real time.
+        // (Its describe does not report pending workflow tasks, so the history is read instead.)
+        await eventually(async () => {
+          expect(await busy(hd)).toBe(false);
+          await new Promise((r) => setTimeout(r, 100));
+          expect(await busy(hd)).toBe(false);
+        });
+        await hd.terminate('test finished');
+      }
+    },
     async close() {
       worker.shutdown();
       await running;
       await Promise.all([env.teardown(), db.close(), smtp.close()]);
     },
   };
+}
+
+/** Whether a workflow task or an activity of the workflow is scheduled or running. */
+async function busy(hd: ClueHandle): Promise<boolean> {
+  const events = (await hd.fetchHistory()).events ?? [];
+  let wft = 0;
+  let act = 0;
+  for (const e of events) {
+    if (e.workflowTaskScheduledEventAttributes) wft += 1;
+    if (
+      e.workflowTaskCompletedEventAttributes ||
+      e.workflowTaskFailedEventAttributes ||
+      e.workflowTaskTimedOutEventAttributes
+    )
+      wft -= 1;
+    if (e.activityTaskScheduledEventAttributes) act += 1;
+    if (
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes
+    ) {
+      act -= 1;
+    }
+  }
+  return wft > 0 || act > 0;
 }
 
 /** Inserts a clue row and starts its workflow; resolves once the workflow has projected its start. */
@@ -89,6 +139,7 @@ export async function startClue(
     workflowId: `clue-${clue.id}`,
     args: [clueInput(clue, policy, o)],
   });
+  h.started.push(handle);
   await eventually(async () => {
     const [row] = await h.db.q<{ stage: string }[]>('select stage from clues where id = ?', [clue.id]);
     expect(row?.stage).toBe('verifying');
@@ -128,11 +179,12 @@ export interface NotificationRow {
   user_id: string;
   kind: string;
   subject: string;
+  body: string;
   locale: string;
 }
 export const notifications = (h: Harness, clueId: string, kind?: string) =>
   h.db.q<NotificationRow[]>(
-    `select key, user_id, kind, subject, locale from notifications where owner_id = ? ${kind ? 'and kind = ?' : ''} order by id`,
+    `select key, user_id, kind, subject, body, locale from notifications where owner_id = ? ${kind ? 'and kind = ?' : ''} order by id`,
     kind ? [clueId, kind] : [clueId],
   );
 
@@ -189,6 +241,19 @@ export function expectNoDuplicateMail(h: Harness): void {
   const ids = h.smtp.mails.map((x) => x.messageId);
   expect(ids.length).toBeGreaterThan(0);
   expect(new Set(ids).size).toBe(ids.length);
+}
+
+/** The update must fail with this failure type; returns the failure. */
+export async function rejected(p: Promise<unknown>, type: FailureType): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe(type);
+  return cause as ApplicationFailure;
 }
 
 // ---- drivers --------------------------------------------------------------------------------------
