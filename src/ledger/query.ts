@@ -179,17 +179,19 @@ export async function ledgerRows(
   page: { limit: number; offset: number },
 ): Promise<LedgerRow[]> {
   const w = ledgerWhere(kind, f, vis);
+  // A duplicate link is shown only when the caller may see the linked clue too.
+  const linked = { sql: vis.sql.replace(/\bc\./g, 'd.'), params: vis.params };
   const rows = await sql<RawRow[]>(
     em,
     `select c.id, c.ref, c.created_at, c.source_channel, c.description, c.subject_name, c.subject_kind, c.credit_code,
             c.registration_place, c.operating_place, c.frequent_changes, c.key_area, c.key_behaviours, c.online, c.amount_cny,
             c.participants, c.public_opinion, c.stability_risk, c.risk_score, c.grade, c.key_flag, c.key_clue, c.lead_unit_id,
-            c.co_handling_unit_ids, c.stage, c.nature, c.overdue_level, c.next_due_at, c.duplicate_of_id, d.ref as duplicate_of_ref
-       from clues c left join clues d on d.id = c.duplicate_of_id
+            c.co_handling_unit_ids, c.stage, c.nature, c.overdue_level, c.next_due_at, d.id as duplicate_of_id, d.ref as duplicate_of_ref
+       from clues c left join clues d on d.id = c.duplicate_of_id and (${linked.sql})
       where ${w.sql}
       order by c.seq asc
       limit ? offset ?`,
-    [...w.params, page.limit, page.offset],
+    [...linked.params, ...w.params, page.limit, page.offset],
   );
   return rows.map((r) => ({
     id: r.id,
