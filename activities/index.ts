@@ -186,6 +186,13 @@ export function createActivities(deps: ActivityDeps) {
     return new Map(rows.map((r) => [r.id, { zh: r.name_zh, en: r.name_en }]));
   }
 
+  /**
+   * Outbox rows this process has handed to the SMTP server (250 received) but not yet marked sent.
+   * Only rows between the send and a failed mark stay here; a process that dies loses it, and then the
+   * retry resends with the same Message-ID (the ambiguous case, see RELIABILITY.md).
+   */
+  const acceptedUnrecorded = new Map<number, number>();
+
   /** Send every pending outbox row of this key; a failure throws so Temporal retries the activity. */
   async function deliver(e: EntityManager, keyPrefix: string): Promise<number> {
     const rows = await e
@@ -198,8 +205,14 @@ export function createActivities(deps: ActivityDeps) {
     let lastError: unknown;
     for (const r of rows) {
       try {
-        await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
+        // A retry after the server accepted the message but the 'sent' mark failed (database away)
+        // records it without sending it again (drills/pg-outage.ts).
+        if (!acceptedUnrecorded.has(r.id)) {
+          await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
+          acceptedUnrecorded.set(r.id, Date.now());
+        }
         await e.getConnection().execute(`update mail_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = ?`, [r.id]);
+        acceptedUnrecorded.delete(r.id);
       } catch (err) {
         failures += 1;
         lastError = err;
