@@ -98,7 +98,7 @@ export async function startHarness(
 }
 
 /** Whether a workflow task or an activity of the workflow is scheduled or running. */
-async function busy(hd: ClueHandle): Promise<boolean> {
+export async function busy(hd: ClueHandle): Promise<boolean> {
   const events = (await hd.fetchHistory()).events ?? [];
   let wft = 0;
   let act = 0;

@@ -1,0 +1,53 @@
+/**
+ * Replays every recorded history in test/histories/ (written by `npx tsx scripts/record-histories.ts`)
+ * against the current workflow code, with the worker's own workflowsPath. A change to the workflows that
+ * alters the commands an existing history expects (non-determinism) fails here: put such changes behind
+ * `patched('<change-id>')` so running workflows keep replaying the old way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import { historyFromJson } from './history-json';
+
+const DIR = path.resolve(__dirname, '..', 'histories');
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+describe('recorded histories replay on the current workflow code', () => {
+  test('given the committed histories, then there are some, of every lifecycle recorded', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'main-path.json',
+        'referral.json',
+        'not-illegal.json',
+        'working-ladder.json',
+        'continue-as-new.run1.json',
+      ]),
+    );
+  });
+
+  test('given every committed history, when replayed with the worker bundle, then none is non-deterministic or fails a workflow task', async () => {
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/\.json$/, ''),
+      history: historyFromJson(JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8'))),
+    }));
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const r of Worker.runReplayHistories(
+      { workflowsPath: WORKFLOWS_PATH, replayName: 'clue-replay' },
+      histories,
+    )) {
+      replayed += 1;
+      if (r.error) {
+        const kind = r.error instanceof DeterminismViolationError ? 'non-determinism' : 'failure';
+        failures.push(`${r.workflowId}: ${kind}: ${r.error.message}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  });
+});
