@@ -7,6 +7,7 @@
  * ./clock; one loop sleeps until the earliest reminder or escalation of any open clock.
  */
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -17,7 +18,13 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import { invalidInput, invalidTransition, unknownItem } from '../src/domain/failures';
+import {
+  FailureType,
+  invalidInput,
+  invalidTransition,
+  unknownItem,
+  type TransitionDetails,
+} from '../src/domain/failures';
 import type { Grade, Nature } from '../src/domain/enums';
 import type { ResolvedPolicy, TaskKind } from '../src/policy';
 import {
@@ -245,6 +252,14 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     if (!allowedTransitions(state.stage).includes(t))
       throw invalidTransition(t, state.stage, allowedTransitions(state.stage));
   };
+  /** The stage allows the transition but the item it targets is not in a state for it: also a 409. */
+  const notPossible = (t: Transition, why: string) =>
+    ApplicationFailure.create({
+      type: FailureType.InvalidTransition,
+      message: `"${t}" is not possible now: ${why}`,
+      nonRetryable: true,
+      details: [{ stage: state.stage, allowed: allowedTransitions(state.stage) } satisfies TransitionDetails],
+    });
   const requireText = (v: string | undefined, field: string) => {
     if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} is required`, [field]);
   };
@@ -627,11 +642,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         const m = state.milestones.find((x) => x.id === i.milestoneId);
         if (!m) throw unknownItem(`no milestone "${i.milestoneId}" in the plan`, ['milestoneId']);
         if (m.completedAt !== undefined)
-          throw invalidTransition(
-            'milestone-completion',
-            `milestone ${m.id} already completed`,
-            allowedTransitions(state.stage),
-          );
+          throw notPossible('milestone-completion', `milestone ${m.id} is already completed`);
       },
     },
   );
@@ -845,13 +856,13 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('deadline-extensions');
         const c = findClock(i.clockId);
-        if (!isOpen(c)) throw invalidTransition('deadline-extensions', `clock ${c.id} is ${c.status}`, []);
-        if (c.pendingExtension)
-          throw invalidTransition(
+        if (!isOpen(c)) throw notPossible('deadline-extensions', `clock ${c.id} is ${c.status}`);
+        if (c.pendingExtension) {
+          throw notPossible(
             'deadline-extensions',
             `extension ${c.pendingExtension.id} is awaiting a decision`,
-            ['deadline-extension-decision'],
           );
+        }
         const t = Date.parse(i.newDueAt);
         if (Number.isNaN(t)) throw invalidInput('newDueAt must be an ISO date-time', ['newDueAt']);
         if (t <= c.dueAt)
@@ -898,12 +909,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('clock-pauses');
         const c = findClock(i.clockId);
-        if (c.status !== 'open')
-          throw invalidTransition(
-            'clock-pauses',
-            `clock ${c.id} is ${c.status}`,
-            c.status === 'paused' ? ['clock-resumptions'] : [],
-          );
+        if (c.status !== 'open') throw notPossible('clock-pauses', `clock ${c.id} is ${c.status}`);
         requireText(i.reason, 'reason');
       },
     },
@@ -925,12 +931,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       validator: (i) => {
         requireStage('clock-resumptions');
         const c = findClock(i.clockId);
-        if (c.status !== 'paused')
-          throw invalidTransition(
-            'clock-resumptions',
-            `clock ${c.id} is ${c.status}`,
-            c.status === 'open' ? ['clock-pauses'] : [],
-          );
+        if (c.status !== 'paused') throw notPossible('clock-resumptions', `clock ${c.id} is ${c.status}`);
         requireText(i.reason, 'reason');
       },
     },
@@ -959,11 +960,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         requireStage('information-exchange');
         requireText(i.summary, 'summary');
         if (!state.clocks.some((x) => x.task === 'exchange' && x.unitId === i.actor.unitId && isOpen(x))) {
-          throw invalidTransition(
-            'information-exchange',
-            'no open information-exchange task for your unit',
-            [],
-          );
+          throw notPossible('information-exchange', 'your unit owes no information exchange on this clue');
         }
       },
     },
