@@ -7,7 +7,10 @@
  * the real activities on a fresh PostgreSQL database and an in-process SMTP server, and writes the
  * history of every run (continue-as-new yields two files). Commit the files: they pin today's command
  * sequence, so a later change to the workflow that is not behind `patched()` fails the replay test.
- * Re-record only when a change is deliberately incompatible (and then no running workflow may exist).
+ * Versions: `<scenario>.json` are recorded by the current code; `v1-<scenario>.json` were recorded before
+ * the `patched('search-attributes-before-effects')` change and prove that workflows started earlier still
+ * replay. Keep an old version's files as long as workflows of that version may be running; after the
+ * next `patched()` change, rename the current files (`v2-...`) before re-recording.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -343,13 +344,40 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
       pendingNotices.length >
     0;
   let lastAttrs = '';
+  const attributesFirst = patched('search-attributes-before-effects');
   let projectedClue = '';
   const projectedClocks = new Map<string, string>();
 
   // Every side effect goes through one chain, in the order things happened: the referral package before
   // its acknowledgement, an escalation row before the projection that may resolve it, rows before mail.
   let chain: Promise<void> = Promise.resolve();
+  /** Search attributes, upserted only when something changed so the history does not grow with every flush. */
+  const upsertAttributes = () => {
+    refreshSummary();
+    const signature = JSON.stringify([
+      state.stage,
+      state.grade,
+      state.leadUnitId,
+      state.overdueLevel,
+      state.nextDueAt ?? null,
+    ]);
+    if (signature === lastAttrs) return;
+    lastAttrs = signature;
+    const attrs: SearchAttributeUpdatePair[] = [
+      { key: SA_STAGE, value: state.stage },
+      { key: SA_GRADE, value: state.grade },
+      { key: SA_LEAD_UNIT, value: state.leadUnitId },
+      { key: SA_OVERDUE_LEVEL, value: state.overdueLevel },
+      { key: SA_NEXT_DUE_TIME, value: state.nextDueAt !== undefined ? new Date(state.nextDueAt) : null },
+    ];
+    upsertSearchAttributes(attrs);
+  };
+
   const flush = (): Promise<void> => {
+    // Search attributes change in the same workflow task as the state (an escalation is searchable at
+    // the instant it happens, not after its emails went out). Histories recorded before this change
+    // upserted only after the effects: they replay that way.
+    if (attributesFirst) upsertAttributes();
     chain = chain.then(async () => {
       for (const r of pendingReferrals.splice(0)) {
         await acts.sendReferral({
@@ -398,25 +426,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
         });
       }
       for (const n of pendingNotices.splice(0)) await acts.notify(n);
-      // Upserted only when something changed, so the history does not grow with every flush.
-      const attrs: SearchAttributeUpdatePair[] = [
-        { key: SA_STAGE, value: state.stage },
-        { key: SA_GRADE, value: state.grade },
-        { key: SA_LEAD_UNIT, value: state.leadUnitId },
-        { key: SA_OVERDUE_LEVEL, value: state.overdueLevel },
-        { key: SA_NEXT_DUE_TIME, value: state.nextDueAt !== undefined ? new Date(state.nextDueAt) : null },
-      ];
-      const signature = JSON.stringify([
-        state.stage,
-        state.grade,
-        state.leadUnitId,
-        state.overdueLevel,
-        state.nextDueAt ?? null,
-      ]);
-      if (signature !== lastAttrs) {
-        lastAttrs = signature;
-        upsertSearchAttributes(attrs);
-      }
+      upsertAttributes();
     });
     return chain;
   };

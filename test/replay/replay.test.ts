@@ -30,6 +30,14 @@ describe('recorded histories replay on the current workflow code', () => {
     );
   });
 
+  test('given histories recorded before and after the search-attributes-before-effects patch, then both kinds are replayed', () => {
+    const patchedFiles = files.filter((f) =>
+      fs.readFileSync(path.join(DIR, f), 'utf8').includes('"markerRecordedEventAttributes"'),
+    );
+    expect(patchedFiles).toContain('main-path.json');
+    expect(patchedFiles).not.toContain('v1-main-path.json');
+  });
+
   test('given every committed history, when replayed with the worker bundle, then none is non-deterministic or fails a workflow task', async () => {
     const histories = files.map((f) => ({
       workflowId: f.replace(/\.json$/, ''),
