@@ -348,7 +348,8 @@ export function createActivities(deps: ActivityDeps) {
         : p.level === 2
           ? { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] }
           : { unitHeadsOf: [p.clock.unitId], roles: ['coordinator', 'leader'] };
-    const daysOverdue = p.daysOverdue ?? Math.max(0, Math.floor((now.getTime() - p.clock.dueAt) / 86_400_000));
+    const daysOverdue =
+      p.daysOverdue ?? Math.max(0, Math.floor((now.getTime() - p.clock.dueAt) / 86_400_000));
     await notify({
       key: `escalation:${p.key}`,
       kind: 'escalation',

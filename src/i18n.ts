@@ -47,10 +47,12 @@ const en = {
   'referral.subject': '[Referral] Clue {clueRef} has been referred to {unit}',
   'referral.body':
     'To {unit}:\n\nFollowing assessment by the district office for handling illegal fund-raising, clue {clueRef} has been referred to your unit for handling within its remit. Please acknowledge receipt promptly and report on progress within the set time limit.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
-  'referralReturned.subject': '[Referral returned] Clue {clueRef} was returned by {unit} for supplementary evidence',
+  'referralReturned.subject':
+    '[Referral returned] Clue {clueRef} was returned by {unit} for supplementary evidence',
   'referralReturned.body':
     'Clue {clueRef} has been returned by {unit} for supplementary evidence. Reason: {reason}\n\nThe clue goes back to the lead unit, which should gather the supplementary evidence within the time limit and then refer it again.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
-  'extensionRequested.subject': '[Extension request] Clue {clueRef}: "{task}" asks for a new due time of {newDueAt}',
+  'extensionRequested.subject':
+    '[Extension request] Clue {clueRef}: "{task}" asks for a new due time of {newDueAt}',
   'extensionRequested.body':
     'To the District Office:\n\n{unit} requests that the time limit of the task "{task}" for clue {clueRef} be extended to {newDueAt}. Reason: {reason}\n\nPlease approve or reject the request in the system.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
   'informationExchanged.subject': '[Information exchange] Clue {clueRef}: {unit} has shared its information',
@@ -388,12 +390,15 @@ const zhCN: Record<MessageKey, string> = {
     SIGNATURE,
   'referralReturned.subject': '【线索退回】线索{clueRef}已被{unit}退回补充证据',
   'referralReturned.body':
-    '线索{clueRef}已被{unit}退回补充证据，退回理由：{reason}。\n\n该线索已退回牵头单位，请在规定时限内补充证据材料后重新移交。' + SIGNATURE,
+    '线索{clueRef}已被{unit}退回补充证据，退回理由：{reason}。\n\n该线索已退回牵头单位，请在规定时限内补充证据材料后重新移交。' +
+    SIGNATURE,
   'extensionRequested.subject': '【延期申请】线索{clueRef}“{task}”申请延期至{newDueAt}',
   'extensionRequested.body':
-    '区处非办：\n\n{unit}申请将线索{clueRef}的“{task}”事项办理时限延长至{newDueAt}，申请理由：{reason}。请及时在系统中审批。' + SIGNATURE,
+    '区处非办：\n\n{unit}申请将线索{clueRef}的“{task}”事项办理时限延长至{newDueAt}，申请理由：{reason}。请及时在系统中审批。' +
+    SIGNATURE,
   'informationExchanged.subject': '【信息互通】线索{clueRef}：{unit}已报送信息',
-  'informationExchanged.body': '牵头单位：\n\n线索{clueRef}的协办单位{unit}已报送信息互通情况：\n\n{summary}' + SIGNATURE,
+  'informationExchanged.body':
+    '牵头单位：\n\n线索{clueRef}的协办单位{unit}已报送信息互通情况：\n\n{summary}' + SIGNATURE,
   'campaignPhase.subject': '【专项行动】{campaign}进入{phase}阶段',
   'campaignPhase.body':
     '各镇（街道）、各有关部门：\n\n{campaign}现已进入{phase}阶段，本阶段截止时间为{endsAt}。请按照工作方案要求，扎实做好本阶段各项工作，并按时报送工作信息。' +
