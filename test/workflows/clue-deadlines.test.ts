@@ -16,26 +16,36 @@ import {
 } from '../helpers/services';
 
 const TQ = 'clue-deadlines';
+/** A worker that caches no workflow: every workflow task replays the whole history from the start. */
+const TQ_NO_CACHE = 'clue-deadlines-no-cache';
 let env: TestWorkflowEnvironment;
 let db: TestDb;
 let smtp: TestSmtp;
-let worker: Worker;
-let running: Promise<void>;
+let workers: Worker[] = [];
+let running: Promise<void>[] = [];
 
 beforeAll(async () => {
   [env, db, smtp] = await Promise.all([timeSkippingEnv(), freshDatabase(), startSmtp()]);
-  worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue: TQ,
-    deps: { orm: db.orm, mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>') },
-  });
-  running = worker.run();
+  const deps = {
+    orm: db.orm,
+    mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>'),
+  };
+  workers = [
+    await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TQ, deps }),
+    await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: TQ_NO_CACHE,
+      deps,
+      maxCachedWorkflows: 0,
+    }),
+  ];
+  running = workers.map((w) => w.run());
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  for (const w of workers) w.shutdown();
+  await Promise.all(running);
   await Promise.all([env?.teardown(), db?.close(), smtp?.close()]);
 });
 
@@ -131,5 +141,53 @@ describe('clue verification clock', () => {
       [clue.id],
     );
     expect(verificationEscalations).toHaveLength(0);
+  });
+
+  test('given a worker that caches no workflow (every task replays the whole history), when the clock runs through its reminders and its whole ladder, then each reminder and each escalation is sent exactly once', async () => {
+    const clue = await insertClue(db.em());
+    const handle = await env.client.workflow.start(clueWorkflow, {
+      taskQueue: TQ_NO_CACHE,
+      workflowId: `clue-${clue.id}`,
+      args: [clueInput(clue, FIVE_DAY_CALENDAR_POLICY)],
+    });
+    await handle.query(stateQuery);
+    // Reminders at day 2 and 4, ladder at day 5, 7 and 10: many workflow tasks, each a full replay.
+    for (const days of [1, 2, 2, 1, 2, 3]) await env.sleep(`${days} days`);
+    await eventually(async () =>
+      expect((await escalationRows(clue.id)).map((e) => e.level)).toEqual([1, 2, 3]),
+    );
+    const rows = await eventually(async () => {
+      const r = await db.q<{ key: string; user_id: string }[]>(
+        `select key, user_id from notifications where owner_id = ? and kind in ('reminder', 'escalation') order by key, user_id`,
+        [clue.id],
+      );
+      expect(r).toHaveLength(2 * 2 + 3 * 3);
+      return r;
+    });
+    expect(rows.map((r) => r.key.split(':').slice(-1)[0])).toEqual([
+      'L1',
+      'L1',
+      'L1',
+      'L2',
+      'L2',
+      'L2',
+      'L3',
+      'L3',
+      'L3',
+      'r0',
+      'r0',
+      'r1',
+      'r1',
+    ]);
+    await eventually(() =>
+      expect(
+        smtp.mails.filter(
+          (m) => m.messageId.includes(clue.id) && /^<(reminder|escalation)/.test(m.messageId),
+        ),
+      ).toHaveLength(13),
+    );
+    const ids = smtp.mails.map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((await handle.query(stateQuery)).overdueLevel).toBe(3);
   });
 });
