@@ -186,11 +186,12 @@ export async function closedLoop(
   return { latencies, errors, errorSamples, wallMs, perSecond: (latencies.length / wallMs) * 1000 };
 }
 
-/** Like closedLoop but for a fixed duration. */
+/** Like closedLoop but for a fixed duration; with `thinkMs`, each client pauses about that long after each call (not timed). */
 export async function closedLoopFor(
   durationMs: number,
   concurrency: number,
   fn: (i: number) => Promise<void>,
+  thinkMs = 0,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
@@ -209,6 +210,7 @@ export async function closedLoopFor(
         errors += 1;
         if (errorSamples.length < 5) errorSamples.push(String((err as Error).message ?? err).slice(0, 200));
       }
+      if (thinkMs > 0) await sleep(thinkMs * (0.5 + Math.random()));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -509,6 +511,39 @@ export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
   };
   const r = read(pid);
   return { rssMiB: r.rss / 1024, hwmMiB: r.hwm / 1024 };
+}
+
+/** CPU time counters: the whole machine (/proc/stat) and some processes (/proc/<pid>/stat), in clock ticks. */
+export function cpuSnapshot(pids: number[]): { total: number; idle: number; procs: number[] } {
+  const cpu = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  const procs = pids.map((pid) => {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return Number(rest[11]) + Number(rest[12]); // utime + stime
+    } catch {
+      return 0;
+    }
+  });
+  return { total, idle, procs };
+}
+
+/** Between two snapshots: machine busy share (0–100 % of all cores) and each process in cores (1.0 = one core). */
+export function cpuBetween(
+  a: ReturnType<typeof cpuSnapshot>,
+  b: ReturnType<typeof cpuSnapshot>,
+  wallMs: number,
+) {
+  const ticks = 100; // USER_HZ
+  const busyPct = (100 * (b.total - a.total - (b.idle - a.idle))) / Math.max(1, b.total - a.total);
+  const cores = b.procs.map((t, i) => (t - (a.procs[i] ?? 0)) / ticks / (wallMs / 1000));
+  return { busyPct, cores };
 }
 
 export const sleep = (msec: number) => new Promise<void>((r) => setTimeout(r, msec));
