@@ -92,7 +92,13 @@ export interface ProjectCampaignInput {
     id: string;
     name: string;
     year: number;
-    dates: { mobilizationStart: number; mobilizationEnd: number; implementationStart: number; implementationEnd: number; summaryReportDue: number };
+    dates: {
+      mobilizationStart: number;
+      mobilizationEnd: number;
+      implementationStart: number;
+      implementationEnd: number;
+      summaryReportDue: number;
+    };
     phase: string;
     workflowId: string;
     createdBy: string;
@@ -149,9 +155,19 @@ interface Recipient {
 }
 
 /** Parameters whose values are codes get the recipient's language label (e.g. task → 核查). */
-const TRANSLATED_PARAMS: Record<string, string> = { stage: 'stage', task: 'task', level: 'level', phase: 'campaignPhase' };
+const TRANSLATED_PARAMS: Record<string, string> = {
+  stage: 'stage',
+  task: 'task',
+  level: 'level',
+  phase: 'campaignPhase',
+};
 
-export function render(locale: Locale, template: TemplateName, params: Record<string, string | number>, unitNames: Map<string, { zh: string; en: string }>) {
+export function render(
+  locale: Locale,
+  template: TemplateName,
+  params: Record<string, string | number>,
+  unitNames: Map<string, { zh: string; en: string }>,
+) {
   const p: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params)) {
     const kind = TRANSLATED_PARAMS[k];
@@ -163,7 +179,10 @@ export function render(locale: Locale, template: TemplateName, params: Record<st
     } else if (k.endsWith('At') && typeof v === 'number') p[k] = formatLocal(v, locale);
     else p[k] = v;
   }
-  return { subject: t(locale, `${template}.subject` as MessageKey, p), body: t(locale, `${template}.body` as MessageKey, p) };
+  return {
+    subject: t(locale, `${template}.subject` as MessageKey, p),
+    body: t(locale, `${template}.body` as MessageKey, p),
+  };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -182,7 +201,9 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   async function unitNames(e: EntityManager): Promise<Map<string, { zh: string; en: string }>> {
-    const rows = await e.getConnection().execute<{ id: string; name_zh: string; name_en: string }[]>('select id, name_zh, name_en from units');
+    const rows = await e
+      .getConnection()
+      .execute<{ id: string; name_zh: string; name_en: string }[]>('select id, name_zh, name_en from units');
     return new Map(rows.map((r) => [r.id, { zh: r.name_zh, en: r.name_en }]));
   }
 
@@ -197,7 +218,9 @@ export function createActivities(deps: ActivityDeps) {
   async function deliver(e: EntityManager, keyPrefix: string): Promise<number> {
     const rows = await e
       .getConnection()
-      .execute<{ id: number; key: string; to_addr: string; subject: string; body: string; message_id: string }[]>(
+      .execute<
+        { id: number; key: string; to_addr: string; subject: string; body: string; message_id: string }[]
+      >(
         `select id, key, to_addr, subject, body, message_id from mail_outbox where status = 'pending' and key like ? order by id`,
         [`${escapeLike(keyPrefix)}%`],
       );
@@ -208,20 +231,34 @@ export function createActivities(deps: ActivityDeps) {
         // A retry after the server accepted the message but the 'sent' mark failed (database away)
         // records it without sending it again (drills/pg-outage.ts).
         if (!acceptedUnrecorded.has(r.id)) {
-          await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
+          await deps.mailer.send({
+            to: r.to_addr,
+            subject: r.subject,
+            text: r.body,
+            messageId: r.message_id,
+          });
           acceptedUnrecorded.set(r.id, Date.now());
         }
-        await e.getConnection().execute(`update mail_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = ?`, [r.id]);
+        await e
+          .getConnection()
+          .execute(
+            `update mail_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = ?`,
+            [r.id],
+          );
         acceptedUnrecorded.delete(r.id);
       } catch (err) {
         failures += 1;
         lastError = err;
         await e
           .getConnection()
-          .execute(`update mail_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 500), r.id]);
+          .execute(`update mail_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [
+            String((err as Error).message).slice(0, 500),
+            r.id,
+          ]);
       }
     }
-    if (failures > 0) throw new Error(`${failures} email(s) not delivered yet: ${(lastError as Error).message}`);
+    if (failures > 0)
+      throw new Error(`${failures} email(s) not delivered yet: ${(lastError as Error).message}`);
     return rows.length;
   }
 
@@ -231,16 +268,33 @@ export function createActivities(deps: ActivityDeps) {
     const names = await unitNames(e);
     await e.transactional(async (tx) => {
       for (const u of users) {
-        const { subject, body } = render(u.locale, n.template, { ...n.params, ...n.localeParams?.[u.locale] }, names);
-        await sql(tx, 
-            `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
-            [n.key, u.id, u.unit_id, n.kind, subject, body, u.locale, n.owner?.type ?? null, n.owner?.id ?? null],
-          );
+        const { subject, body } = render(
+          u.locale,
+          n.template,
+          { ...n.params, ...n.localeParams?.[u.locale] },
+          names,
+        );
+        await sql(
+          tx,
+          `insert into notifications (key, user_id, unit_id, kind, subject, body, locale, owner_type, owner_id) values (?,?,?,?,?,?,?,?,?) on conflict (key, user_id) do nothing`,
+          [
+            n.key,
+            u.id,
+            u.unit_id,
+            n.kind,
+            subject,
+            body,
+            u.locale,
+            n.owner?.type ?? null,
+            n.owner?.id ?? null,
+          ],
+        );
         const mailKey = `${n.key}|${u.id}`;
-        await sql(tx, 
-            `insert into mail_outbox (key, to_addr, subject, body, message_id, status) values (?,?,?,?,?,'pending') on conflict (key) do nothing`,
-            [mailKey, u.email, subject, body, messageIdFor(n.key, u.email)],
-          );
+        await sql(
+          tx,
+          `insert into mail_outbox (key, to_addr, subject, body, message_id, status) values (?,?,?,?,?,'pending') on conflict (key) do nothing`,
+          [mailKey, u.email, subject, body, messageIdFor(n.key, u.email)],
+        );
       }
     });
     await deliver(e, `${n.key}|`);
@@ -251,13 +305,25 @@ export function createActivities(deps: ActivityDeps) {
     await em().transactional(async (tx) => {
       if (p.clue && p.owner.type === 'clue') {
         const x = p.clue;
-        await sql(tx, 
+        await sql(
+          tx,
           `update clues set stage = ?, nature = ?, grade = ?, key_clue = ?, overdue_level = ?, next_due_at = ?, closed_at = ?, referred_to_unit_id = coalesce(?, referred_to_unit_id), updated_at = now() where id = ?`,
-          [x.stage, x.nature, x.grade, x.keyClue, x.overdueLevel, toDate(x.nextDueAt), toDate(x.closedAt), x.referredToUnitId, p.owner.id],
+          [
+            x.stage,
+            x.nature,
+            x.grade,
+            x.keyClue,
+            x.overdueLevel,
+            toDate(x.nextDueAt),
+            toDate(x.closedAt),
+            x.referredToUnitId,
+            p.owner.id,
+          ],
         );
       }
       for (const k of p.clocks) {
-        await sql(tx, 
+        await sql(
+          tx,
           `insert into clocks (key, owner_type, owner_id, clock_id, task, unit_id, label, started_at, due_at, status, level, completed_at, late, updated_at)
            values (?,?,?,?,?,?,?,?,?,?,?,?,?, now())
            on conflict (key) do update set due_at = excluded.due_at, status = excluded.status, level = excluded.level,
@@ -280,16 +346,27 @@ export function createActivities(deps: ActivityDeps) {
         );
         // An escalation is resolved once its clock is done, cancelled or re-armed (level back to 0).
         if (k.status === 'done' || k.status === 'cancelled' || k.level === 0) {
-          await sql(tx, 
+          await sql(
+            tx,
             `update escalations set status = 'resolved', resolved_at = coalesce(?, now()) where owner_type = ? and owner_id = ? and clock_id = ? and status <> 'resolved'`,
             [toDate(k.completedAt), p.owner.type, p.owner.id, k.clockId],
           );
         }
       }
       for (const ev of p.events) {
-        await sql(tx, 
+        await sql(
+          tx,
           `insert into timeline_events (key, owner_type, owner_id, kind, actor_id, actor_role, data, at) values (?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
-          [ev.key, p.owner.type, p.owner.id, ev.kind, ev.actorId ?? null, ev.actorRole ?? null, JSON.stringify(ev.data), new Date(ev.at)],
+          [
+            ev.key,
+            p.owner.type,
+            p.owner.id,
+            ev.kind,
+            ev.actorId ?? null,
+            ev.actorRole ?? null,
+            JSON.stringify(ev.data),
+            new Date(ev.at),
+          ],
         );
       }
     });
@@ -301,7 +378,12 @@ export function createActivities(deps: ActivityDeps) {
       kind: 'reminder',
       template: p.clock.task === 'follow_up' ? 'followUp' : 'reminder',
       audience: { unitIds: [p.clock.unitId] },
-      params: { clueRef: p.owner.ref ?? p.owner.id, task: p.clock.task, dueAt: p.clock.dueAt, unit: p.clock.unitId },
+      params: {
+        clueRef: p.owner.ref ?? p.owner.id,
+        task: p.clock.task,
+        dueAt: p.clock.dueAt,
+        unit: p.clock.unitId,
+      },
       owner: p.owner,
     });
   }
@@ -324,21 +406,46 @@ export function createActivities(deps: ActivityDeps) {
     const e = em();
     const now = p.at !== undefined ? new Date(p.at) : new Date();
     await e.transactional(async (tx) => {
-      await sql(tx, 
+      await sql(
+        tx,
         `insert into escalations (key, owner_type, owner_id, owner_ref, clock_id, task, unit_id, level, due_at, escalated_at, status)
          values (?,?,?,?,?,?,?,?,?,?,'open') on conflict (key) do nothing`,
-        [p.key, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, p.clock.unitId, p.level, new Date(p.clock.dueAt), now],
+        [
+          p.key,
+          p.owner.type,
+          p.owner.id,
+          p.owner.ref ?? p.owner.id,
+          p.clock.clockId,
+          p.clock.task,
+          p.clock.unitId,
+          p.level,
+          new Date(p.clock.dueAt),
+          now,
+        ],
       );
       // The previous rung is superseded by this one.
-      await sql(tx, 
+      await sql(
+        tx,
         `update escalations set status = 'resolved', resolved_at = ? where owner_type = ? and owner_id = ? and clock_id = ? and level < ? and status = 'open'`,
         [now, p.owner.type, p.owner.id, p.clock.clockId, p.level],
       );
       if (p.level >= p.topLevel) {
-        await sql(tx, 
+        await sql(
+          tx,
           `insert into accountability_records (key, unit_id, owner_type, owner_id, owner_ref, clock_id, task, due_at, level, recorded_at)
            values (?,?,?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
-          [p.key, p.clock.unitId, p.owner.type, p.owner.id, p.owner.ref ?? p.owner.id, p.clock.clockId, p.clock.task, new Date(p.clock.dueAt), p.level, now],
+          [
+            p.key,
+            p.clock.unitId,
+            p.owner.type,
+            p.owner.id,
+            p.owner.ref ?? p.owner.id,
+            p.clock.clockId,
+            p.clock.task,
+            new Date(p.clock.dueAt),
+            p.level,
+            now,
+          ],
         );
       }
     });
@@ -393,13 +500,26 @@ export function createActivities(deps: ActivityDeps) {
          from clues where id = ?`,
       [p.clueId],
     );
-    if (!clue) throw ApplicationFailure.create({ type: FailureType.Permanent, message: `clue ${p.clueId} not found`, nonRetryable: true });
+    if (!clue)
+      throw ApplicationFailure.create({
+        type: FailureType.Permanent,
+        message: `clue ${p.clueId} not found`,
+        nonRetryable: true,
+      });
     // Reporter identity is deliberately not part of the package: it stays with coordinators.
-    const pkg = { referralId: p.referralId, reason: p.reason, clue, ...p.disposal, preparedAt: new Date().toISOString() };
-    await e.getConnection().execute(
-      `insert into referrals (id, clue_id, seq, police_unit_id, package, sent_at, status) values (?,?,?,?,?,now(),'awaiting') on conflict (id) do nothing`,
-      [p.referralId, p.clueId, p.seq, p.policeUnitId, JSON.stringify(pkg)],
-    );
+    const pkg = {
+      referralId: p.referralId,
+      reason: p.reason,
+      clue,
+      ...p.disposal,
+      preparedAt: new Date().toISOString(),
+    };
+    await e
+      .getConnection()
+      .execute(
+        `insert into referrals (id, clue_id, seq, police_unit_id, package, sent_at, status) values (?,?,?,?,?,now(),'awaiting') on conflict (id) do nothing`,
+        [p.referralId, p.clueId, p.seq, p.policeUnitId, JSON.stringify(pkg)],
+      );
     await notify({
       key: `referral:${p.referralId}`,
       kind: 'referral',
@@ -409,13 +529,17 @@ export function createActivities(deps: ActivityDeps) {
       owner: { type: 'clue', id: p.clueId, ref: String(clue.ref) },
     });
     if (deps.policeWebhook) {
-      const [row] = await e.getConnection().execute<{ package: unknown; webhook_status: string | null }[]>(
-        'select package, webhook_status from referrals where id = ?',
-        [p.referralId],
-      );
+      const [row] = await e
+        .getConnection()
+        .execute<{ package: unknown; webhook_status: string | null }[]>(
+          'select package, webhook_status from referrals where id = ?',
+          [p.referralId],
+        );
       if (row?.webhook_status !== 'delivered') {
         await postWebhook(deps.policeWebhook, p.referralId, row?.package ?? pkg);
-        await e.getConnection().execute(`update referrals set webhook_status = 'delivered' where id = ?`, [p.referralId]);
+        await e
+          .getConnection()
+          .execute(`update referrals set webhook_status = 'delivered' where id = ?`, [p.referralId]);
       }
     }
   }
@@ -481,7 +605,16 @@ export function createActivities(deps: ActivityDeps) {
            values (?,?,?,?,?,?,?,?)
            on conflict (campaign_id, unit_id) do update set status = excluded.status, participation = excluded.participation,
              joined_at = excluded.joined_at, left_at = excluded.left_at, leave_reason = excluded.leave_reason, updated_at = now()`,
-          [u.campaignId, u.unitId, u.status, u.participation, new Date(u.joinedAt), toDate(u.leftAt), u.leftReason, u.workflowId],
+          [
+            u.campaignId,
+            u.unitId,
+            u.status,
+            u.participation,
+            new Date(u.joinedAt),
+            toDate(u.leftAt),
+            u.leftReason,
+            u.workflowId,
+          ],
         );
       }
       if (p.unit) {
@@ -516,7 +649,18 @@ export function createActivities(deps: ActivityDeps) {
           tx,
           `insert into campaign_deliverables (campaign_id, unit_id, kind, seq, participation, content, filed_at, filed_by, due_at, late)
            values (?,?,?,?,?,?,?,?,?,?) on conflict (campaign_id, unit_id, kind, seq) do nothing`,
-          [d.campaignId, d.unitId, d.kind, d.seq, d.participation, JSON.stringify(d.content), new Date(d.filedAt), d.filedBy, new Date(d.dueAt), d.late],
+          [
+            d.campaignId,
+            d.unitId,
+            d.kind,
+            d.seq,
+            d.participation,
+            JSON.stringify(d.content),
+            new Date(d.filedAt),
+            d.filedBy,
+            new Date(d.dueAt),
+            d.late,
+          ],
         );
       }
     });
@@ -527,11 +671,24 @@ export function createActivities(deps: ActivityDeps) {
     return notify(digestNotification(p.week, await computeDigest(em(), p.at)));
   }
 
-  return { notify, project, sendReminder, recordEscalation, sendReferral, recordReferralAcknowledgement, projectCampaign, digest };
+  return {
+    notify,
+    project,
+    sendReminder,
+    recordEscalation,
+    sendReferral,
+    recordReferralAcknowledgement,
+    projectCampaign,
+    digest,
+  };
 }
 
 /** Signed webhook: HMAC-SHA256 over the exact body; the referral id is the idempotency key for the receiver. */
-export async function postWebhook(hook: { url: string; secret: string }, referralId: string, pkg: unknown): Promise<void> {
+export async function postWebhook(
+  hook: { url: string; secret: string },
+  referralId: string,
+  pkg: unknown,
+): Promise<void> {
   const body = JSON.stringify({ type: 'referral', referralId, package: pkg });
   const signature = createHmac('sha256', hook.secret).update(body).digest('hex');
   const res = await fetch(hook.url, {
@@ -545,7 +702,11 @@ export async function postWebhook(hook: { url: string; secret: string }, referra
     signal: AbortSignal.timeout(10_000),
   });
   if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-    throw ApplicationFailure.create({ type: FailureType.Permanent, message: `case system rejected referral ${referralId}: HTTP ${res.status}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: FailureType.Permanent,
+      message: `case system rejected referral ${referralId}: HTTP ${res.status}`,
+      nonRetryable: true,
+    });
   }
   if (!res.ok) throw new Error(`case system answered HTTP ${res.status} for referral ${referralId}`);
 }

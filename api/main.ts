@@ -9,7 +9,9 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const rt = await startRuntime(config, log);
-  const server = createApp(rt.ctx, fullApiExtras).listen(config.http.port, config.http.host, () => log.info({ port: config.http.port }, 'api ready'));
+  const server = createApp(rt.ctx, fullApiExtras).listen(config.http.port, config.http.host, () =>
+    log.info({ port: config.http.port }, 'api ready'),
+  );
   const stop = () => server.close(() => void rt.stop().then(() => process.exit(0)));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -140,9 +140,7 @@ export function isValidIsoDuration(s: string): boolean {
 
 /** Elapsed-time part (H/M/S/ms) of a duration, in milliseconds. */
 function timePartMs(d: IsoDuration): number {
-  return (
-    d.hours * MS_PER_HOUR + d.minutes * MS_PER_MINUTE + d.seconds * MS_PER_SECOND + d.milliseconds
-  );
+  return d.hours * MS_PER_HOUR + d.minutes * MS_PER_MINUTE + d.seconds * MS_PER_SECOND + d.milliseconds;
 }
 
 // ---------------------------------------------------------------------------
@@ -165,7 +163,9 @@ function civilFromDays(z: number): { y: number; m: number; d: number } {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;

@@ -12,7 +12,11 @@ const tier = z.union([duration, z.partialRecord(z.enum(['I', 'II', 'III', 'IV', 
 
 export const policySchema = z
   .object({
-    calendar: z.string().refine((c) => c in calendars, { message: `unknown calendar (known: ${Object.keys(calendars).join(', ')})` }),
+    calendar: z
+      .string()
+      .refine((c) => c in calendars, {
+        message: `unknown calendar (known: ${Object.keys(calendars).join(', ')})`,
+      }),
     mode: z.enum(['working', 'calendar']),
     tiers: z.partialRecord(z.enum(TASK_KINDS), tier),
     reminders: z.array(duration).max(10),
@@ -32,11 +36,16 @@ function parsePolicy(raw: string | undefined): DeadlinePolicy {
   } catch {
     throw new Error(`DEADLINE_POLICY: neither a preset (${Object.keys(POLICY_PRESETS).join(', ')}) nor JSON`);
   }
-  const base = typeof json === 'object' && json && 'preset' in json ? POLICY_PRESETS[String((json as { preset: unknown }).preset)] : undefined;
+  const base =
+    typeof json === 'object' && json && 'preset' in json
+      ? POLICY_PRESETS[String((json as { preset: unknown }).preset)]
+      : undefined;
   const { preset: _preset, ...rest } = json as Record<string, unknown>;
   const parsed = policySchema.safeParse(rest);
   if (!parsed.success) {
-    throw new Error(`DEADLINE_POLICY: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `DEADLINE_POLICY: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return mergePolicy(base ?? DEFAULT_POLICY, parsed.data as Partial<DeadlinePolicy>);
 }
@@ -55,11 +64,17 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('disposal'),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
-  DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL'),
+  DATABASE_URL: optionalUrl.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// URL',
+  ),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL'),
+  SMTP_URL: optionalUrl.refine(
+    (v) => v === undefined || /^smtps?:\/\//.test(v),
+    'must be an smtp:// or smtps:// URL',
+  ),
   MAIL_FROM: z.string().default('District Office <noreply@district.local>'),
   OUTBOX_DIR: z.string().default('.outbox'),
   DEADLINE_POLICY: z.string().optional(),
@@ -69,9 +84,15 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('256kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/)
+    .default('256kb'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
-  POLICE_WEBHOOK_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  POLICE_WEBHOOK_URL: optionalUrl.refine(
+    (v) => v === undefined || /^https?:\/\//.test(v),
+    'must be an http(s) URL',
+  ),
   POLICE_WEBHOOK_SECRET: z.string().min(16).optional(),
   DISTRICT_OFFICE_UNIT_ID: z.string().default('district-office'),
   POLICE_UNIT_ID: z.string().default('public-security'),
@@ -82,7 +103,13 @@ const envSchema = z.object({
 
 export interface Config {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; rateLimitPerMinute: number; bodyLimit: string; requestTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    rateLimitPerMinute: number;
+    bodyLimit: string;
+    requestTimeoutMs: number;
+  };
   temporal: {
     /** undefined = start the embedded dev server */
     address: string | undefined;
@@ -111,7 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = r.data;
   if (e.POLICE_WEBHOOK_URL && !e.POLICE_WEBHOOK_SECRET) {
-    throw new Error('Invalid configuration:\n  POLICE_WEBHOOK_SECRET: required when POLICE_WEBHOOK_URL is set');
+    throw new Error(
+      'Invalid configuration:\n  POLICE_WEBHOOK_SECRET: required when POLICE_WEBHOOK_URL is set',
+    );
   }
   if (e.DATABASE_URL && !e.REPORTER_KEY && e.NODE_ENV === 'production') {
     throw new Error('Invalid configuration:\n  REPORTER_KEY: required in production (64 hex characters)');
@@ -132,15 +161,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       devUiPort: e.TEMPORAL_DEV_UI_PORT,
     },
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_PG_PORT },
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      dataDir: e.DATA_DIR,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+    },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: e.OUTBOX_DIR },
     policy: parsePolicyVar(e.DEADLINE_POLICY),
     reporterKey: e.REPORTER_KEY,
     logLevel: e.LOG_LEVEL,
-    policeWebhook: e.POLICE_WEBHOOK_URL ? { url: e.POLICE_WEBHOOK_URL, secret: e.POLICE_WEBHOOK_SECRET! } : undefined,
+    policeWebhook: e.POLICE_WEBHOOK_URL
+      ? { url: e.POLICE_WEBHOOK_URL, secret: e.POLICE_WEBHOOK_SECRET! }
+      : undefined,
     seedDemo: e.SEED_DEMO,
     units: { districtOffice: e.DISTRICT_OFFICE_UNIT_ID, police: e.POLICE_UNIT_ID },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    },
   };
 }
 

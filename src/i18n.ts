@@ -87,7 +87,8 @@ const en = {
   'campaignEscalation.subject': '[Escalation] {campaign}: "{task}" of {unit} is {daysOverdue} day(s) overdue',
   'campaignEscalation.body':
     'To {unit}:\n\nThe campaign deliverable "{task}" ({campaign}) was due {dueAt} and is now {daysOverdue} day(s) overdue. Under the supervision rules it has been escalated to: {level}. Please file it immediately and explain the reason for the delay.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
-  'campaignAccountability.subject': '[Accountability] {campaign}: "{task}" of {unit} remains outstanding after escalation',
+  'campaignAccountability.subject':
+    '[Accountability] {campaign}: "{task}" of {unit} remains outstanding after escalation',
   'campaignAccountability.body':
     'To {unit}:\n\nThe campaign deliverable "{task}" ({campaign}) is still outstanding despite repeated escalation and has been submitted for accountability review under the rules (notice VI.1). Please file it immediately and explain the situation in writing.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
   'accountability.subject': '[Accountability] Clue {clueRef}: "{task}" remains outstanding after escalation',
@@ -226,7 +227,8 @@ const en = {
   'workInformation.suggestions': 'Suggestions',
 
   // ── notifications: duplicates and the weekly digest (issue 6) ─────────────
-  'duplicateLinked.subject': '[Possible duplicate] New clue {clueRef} concerns the same subject as clue {originalRef}',
+  'duplicateLinked.subject':
+    '[Possible duplicate] New clue {clueRef} concerns the same subject as clue {originalRef}',
   'duplicateLinked.body':
     'To {unit}:\n\nThe newly registered clue {clueRef} (subject: {subject}) concerns the same subject as clue {originalRef}, which your unit leads, and has been linked to it automatically. Please take it into account in verification and disposal.\n\nThis message was sent automatically by the district illegal fund-raising case-management system. Please do not reply.',
   'digest.subject': '[Weekly digest] {week}: {newKeyClues} new key clue(s), {overdueTotal} overdue item(s)',
@@ -296,14 +298,17 @@ const en = {
   'report.section.nextSteps': '6. Next-step measures',
   'report.overall.stats':
     'The district risk ledger holds {total} illegal fund-raising risk clue(s), {inPeriod} of them registered during the campaign, involving {amount} CNY and {participants} participant(s); {keyClues} are key risk clues (grade I: {gradeI}, grade II: {gradeII}). {closed} clue(s) have been closed and {referred} referred to public security. The on-time rate of all deadlines is {onTimeRate}.',
-  'report.overall.units': '{submitted} unit(s) filed their summary report; {missing} unit(s) have not filed one yet.',
+  'report.overall.units':
+    '{submitted} unit(s) filed their summary report; {missing} unit(s) have not filed one yet.',
   'report.regional.intro': 'Clues by lead unit (region):',
-  'report.causes.stats': 'By key area the clues concentrate in: {areas}. By behaviour they mainly show: {behaviours}.',
+  'report.causes.stats':
+    'By key area the clues concentrate in: {areas}. By behaviour they mainly show: {behaviours}.',
   'report.outlook.stats':
     '{openKey} key clue(s) are still being handled; {overdue} overdue item(s) are under escalation, {overdueHigh} of them at district leadership level or above.',
   'report.freeUnits': 'Towns and communities currently free of open key clues: {units}.',
   'report.case.title': 'Case {n}: {subject} ({ref})',
-  'report.case.facts': 'Reported by {unit}. Amount involved {amount} CNY, {participants} participant(s), {grade}, stage: {stage}.',
+  'report.case.facts':
+    'Reported by {unit}. Amount involved {amount} CNY, {participants} participant(s), {grade}, stage: {stage}.',
   'report.noCases': 'No typical cases were reported by the units.',
   'report.none': 'none',
   'report.fromUnit': 'Reported by {unit}: {text}',
@@ -345,7 +350,8 @@ const en = {
   'dashboard.onTimeDetail': '{onTime} of {done} on time',
   'dashboard.noOnTime': 'No completed deadlines yet.',
   'dashboard.statistics': 'Ledger statistics',
-  'dashboard.totals': '{total} clue(s), {keyClues} key clue(s), {open} open; amount involved {amount} CNY; {participants} participant(s)',
+  'dashboard.totals':
+    '{total} clue(s), {keyClues} key clue(s), {open} open; amount involved {amount} CNY; {participants} participant(s)',
   'dashboard.byGrade': 'By risk grade',
   'dashboard.byKeyArea': 'By key area',
   'dashboard.byBehaviour': 'By key behaviour',
@@ -377,7 +383,8 @@ const zhCN: Record<MessageKey, string> = {
   // ── 通知 ─────────────────────────────────────────────────────────────────
   'reminder.subject': '【到期提醒】线索{clueRef}“{task}”将于{dueAt}到期',
   'reminder.body':
-    '{unit}：\n\n线索{clueRef}的“{task}”事项办理时限为{dueAt}，请抓紧办理，按时在系统中反馈办理情况。' + SIGNATURE,
+    '{unit}：\n\n线索{clueRef}的“{task}”事项办理时限为{dueAt}，请抓紧办理，按时在系统中反馈办理情况。' +
+    SIGNATURE,
   'escalation.subject': '【督办】线索{clueRef}“{task}”已逾期{daysOverdue}天',
   'escalation.body':
     '{unit}：\n\n线索{clueRef}的“{task}”事项办理时限为{dueAt}，现已逾期{daysOverdue}天，已按督办规定提级至{level}督办。请立即办理，并书面说明逾期原因。' +
@@ -413,18 +420,23 @@ const zhCN: Record<MessageKey, string> = {
   'campaignPhase.cancelled': '已取消',
   'campaignReminder.subject': '【到期提醒】{campaign}：{unit}“{task}”将于{dueAt}到期',
   'campaignReminder.body':
-    '{unit}：\n\n{campaign}中你单位的“{task}”报送时限为{dueAt}（应报{required}份，已报{filed}份），请按时在系统中报送。' + SIGNATURE,
+    '{unit}：\n\n{campaign}中你单位的“{task}”报送时限为{dueAt}（应报{required}份，已报{filed}份），请按时在系统中报送。' +
+    SIGNATURE,
   'campaignConcluded.subject': '【专项行动】{campaign}已结束',
   'campaignConcluded.body':
-    '各镇（街道）、各有关部门：\n\n{campaign}已于{endedAt}结束。尚未报送的材料已逾期，正按督办规定提级督办，请立即在系统中补报。' + SIGNATURE,
+    '各镇（街道）、各有关部门：\n\n{campaign}已于{endedAt}结束。尚未报送的材料已逾期，正按督办规定提级督办，请立即在系统中补报。' +
+    SIGNATURE,
   'campaignCancelled.subject': '【专项行动】{campaign}已取消',
-  'campaignCancelled.body': '各镇（街道）、各有关部门：\n\n区处非办已取消{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
+  'campaignCancelled.body':
+    '各镇（街道）、各有关部门：\n\n区处非办已取消{campaign}。原因：{reason}。尚未报送的材料无需再报送。' +
+    SIGNATURE,
   'campaignJoined.subject': '【专项行动】{unit}已纳入{campaign}',
   'campaignJoined.body':
     '{unit}：\n\n你单位已纳入{campaign}，请于{planDueAt}前报送实施方案，于{informationDueAt}前报送不少于{required}条工作信息，于{reportDueAt}前报送总结报告。' +
     SIGNATURE,
   'campaignLeft.subject': '【专项行动】{unit}已退出{campaign}',
-  'campaignLeft.body': '{unit}：\n\n你单位已不再参加{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
+  'campaignLeft.body':
+    '{unit}：\n\n你单位已不再参加{campaign}。原因：{reason}。尚未报送的材料无需再报送。' + SIGNATURE,
   'campaignEscalation.subject': '【督办】{campaign}：{unit}“{task}”已逾期{daysOverdue}天',
   'campaignEscalation.body':
     '{unit}：\n\n{campaign}中“{task}”的报送时限为{dueAt}，现已逾期{daysOverdue}天，已按督办规定提级至{level}督办。请立即报送，并书面说明逾期原因。' +
@@ -646,10 +658,12 @@ const zhCN: Record<MessageKey, string> = {
   'report.overall.units': '已有{submitted}个单位报送总结报告，{missing}个单位尚未报送。',
   'report.regional.intro': '按牵头单位（区域）统计的线索分布如下：',
   'report.causes.stats': '从重点领域看，线索主要集中在{areas}；从行为特征看，主要表现为{behaviours}。',
-  'report.outlook.stats': '目前仍有在办重点线索{openKey}条，逾期督办事项{overdue}项，其中提级至区领导及以上督办{overdueHigh}项。',
+  'report.outlook.stats':
+    '目前仍有在办重点线索{openKey}条，逾期督办事项{overdue}项，其中提级至区领导及以上督办{overdueHigh}项。',
   'report.freeUnits': '目前无在办重点线索的镇（街道）、社区：{units}。',
   'report.case.title': '案例{n}：{subject}（{ref}）',
-  'report.case.facts': '{unit}报送。涉及金额{amount}元，涉及人数{participants}人，{grade}，当前阶段：{stage}。',
+  'report.case.facts':
+    '{unit}报送。涉及金额{amount}元，涉及人数{participants}人，{grade}，当前阶段：{stage}。',
   'report.noCases': '各单位未报送典型案例。',
   'report.none': '无',
   'report.fromUnit': '{unit}报送：{text}',
@@ -691,7 +705,8 @@ const zhCN: Record<MessageKey, string> = {
   'dashboard.onTimeDetail': '按时{onTime}项／办结{done}项',
   'dashboard.noOnTime': '暂无已办结的时限事项。',
   'dashboard.statistics': '台账统计',
-  'dashboard.totals': '线索{total}条，重点线索{keyClues}条，在办{open}条；涉及金额{amount}元，涉及人数{participants}人',
+  'dashboard.totals':
+    '线索{total}条，重点线索{keyClues}条，在办{open}条；涉及金额{amount}元，涉及人数{participants}人',
   'dashboard.byGrade': '按风险等级',
   'dashboard.byKeyArea': '按重点领域',
   'dashboard.byBehaviour': '按重点行为',

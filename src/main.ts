@@ -41,10 +41,14 @@ export async function main(): Promise<void> {
   if (rt.seededTokens) {
     // Printed once, on the first start only: they are stored hashed and cannot be shown again.
     process.stdout.write('\nDemo district seeded. API tokens (shown once, keep them):\n');
-    for (const [user, token] of Object.entries(rt.seededTokens)) process.stdout.write(`  ${user.padEnd(16)} ${token}\n`);
+    for (const [user, token] of Object.entries(rt.seededTokens))
+      process.stdout.write(`  ${user.padEnd(16)} ${token}\n`);
     process.stdout.write('\n');
   }
-  log.info({ url, ms: Date.now() - t0, mailOutbox: config.mail.smtpUrl ? undefined : config.mail.outboxDir }, 'ready');
+  log.info(
+    { url, ms: Date.now() - t0, mailOutbox: config.mail.smtpUrl ? undefined : config.mail.outboxDir },
+    'ready',
+  );
   process.stdout.write(`READY ${url} (${Date.now() - t0} ms)\n`);
 
   let stopping = false;

@@ -24,7 +24,7 @@ export const TASK_KINDS = [
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** A duration for every grade, or one for all grades. ISO-8601, e.g. 'P5D', 'PT30S'. */
-export type TierDurations = string | Partial<Record<Grade, string>> & { default?: string };
+export type TierDurations = string | (Partial<Record<Grade, string>> & { default?: string });
 
 export interface DeadlinePolicy {
   calendar: string;

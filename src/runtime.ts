@@ -25,7 +25,11 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function startRuntime(config: Config, log: Logger, o: { seed?: boolean } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  log: Logger,
+  o: { seed?: boolean } = {},
+): Promise<Runtime> {
   const stops: (() => Promise<void>)[] = [];
   try {
     let databaseUrl = config.database.url;
@@ -65,7 +69,8 @@ export async function startRuntime(config: Config, log: Logger, o: { seed?: bool
     const ctx: AppContext = { config, orm, temporal: client, reporterKey, log };
 
     let seededTokens: Record<string, string> | undefined;
-    const seed = o.seed ?? (config.seedDemo === 'true' || (config.seedDemo === 'auto' && !config.database.url));
+    const seed =
+      o.seed ?? (config.seedDemo === 'true' || (config.seedDemo === 'auto' && !config.database.url));
     if (seed) seededTokens = await seedDemoDistrict(orm.em.fork() as EntityManager);
 
     return {
@@ -75,7 +80,8 @@ export async function startRuntime(config: Config, log: Logger, o: { seed?: bool
       databaseUrl,
       seededTokens,
       async stop() {
-        for (const s of stops.reverse()) await s().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'stop failed'));
+        for (const s of stops.reverse())
+          await s().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'stop failed'));
       },
     };
   } catch (err) {

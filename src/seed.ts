@@ -6,25 +6,99 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { issueToken } from './auth/tokens';
 
 export const DEMO_UNITS = [
-  { id: 'district-office', nameZh: '区处置非法集资工作领导小组办公室', nameEn: 'District Office', kind: 'district_office' },
+  {
+    id: 'district-office',
+    nameZh: '区处置非法集资工作领导小组办公室',
+    nameEn: 'District Office',
+    kind: 'district_office',
+  },
   { id: 'tushan-scenic-area', nameZh: '涂山风景区', nameEn: 'Tushan Scenic Area', kind: 'town' },
   { id: 'changhuai-town', nameZh: '长淮街道', nameEn: 'Changhuai Town', kind: 'town' },
   { id: 'yanshan-town', nameZh: '燕山乡', nameEn: 'Yanshan Town', kind: 'town' },
   { id: 'donghai-community', nameZh: '东海社区', nameEn: 'Donghai Community', kind: 'community' },
-  { id: 'market-regulation', nameZh: '区市场监督管理局', nameEn: 'Market Regulation Bureau', kind: 'department' },
+  {
+    id: 'market-regulation',
+    nameZh: '区市场监督管理局',
+    nameEn: 'Market Regulation Bureau',
+    kind: 'department',
+  },
   { id: 'finance-bureau', nameZh: '区财政局', nameEn: 'Finance Bureau', kind: 'department' },
   { id: 'public-security', nameZh: '区公安分局', nameEn: 'Public Security Bureau', kind: 'department' },
 ] as const;
 
 export const DEMO_USERS = [
-  { id: 'u-coordinator', name: 'Zhang Wei', email: 'coordinator@district.local', role: 'coordinator', unitId: 'district-office', head: false, locale: 'zh-CN' },
-  { id: 'u-leader', name: 'Li Na', email: 'leader@district.local', role: 'leader', unitId: null, head: false, locale: 'zh-CN' },
-  { id: 'u-tushan', name: 'Wang Fang', email: 'tushan@district.local', role: 'unit_officer', unitId: 'tushan-scenic-area', head: false, locale: 'zh-CN' },
-  { id: 'u-tushan-head', name: 'Chen Jie', email: 'tushan-head@district.local', role: 'unit_officer', unitId: 'tushan-scenic-area', head: true, locale: 'zh-CN' },
-  { id: 'u-changhuai', name: 'Zhao Lei', email: 'changhuai@district.local', role: 'unit_officer', unitId: 'changhuai-town', head: true, locale: 'en' },
-  { id: 'u-market', name: 'Sun Li', email: 'market@district.local', role: 'unit_officer', unitId: 'market-regulation', head: true, locale: 'zh-CN' },
-  { id: 'u-police', name: 'Zhou Qiang', email: 'police@district.local', role: 'police_liaison', unitId: 'public-security', head: false, locale: 'zh-CN' },
-  { id: 'u-admin', name: 'Admin', email: 'admin@district.local', role: 'admin', unitId: null, head: false, locale: 'en' },
+  {
+    id: 'u-coordinator',
+    name: 'Zhang Wei',
+    email: 'coordinator@district.local',
+    role: 'coordinator',
+    unitId: 'district-office',
+    head: false,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-leader',
+    name: 'Li Na',
+    email: 'leader@district.local',
+    role: 'leader',
+    unitId: null,
+    head: false,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-tushan',
+    name: 'Wang Fang',
+    email: 'tushan@district.local',
+    role: 'unit_officer',
+    unitId: 'tushan-scenic-area',
+    head: false,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-tushan-head',
+    name: 'Chen Jie',
+    email: 'tushan-head@district.local',
+    role: 'unit_officer',
+    unitId: 'tushan-scenic-area',
+    head: true,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-changhuai',
+    name: 'Zhao Lei',
+    email: 'changhuai@district.local',
+    role: 'unit_officer',
+    unitId: 'changhuai-town',
+    head: true,
+    locale: 'en',
+  },
+  {
+    id: 'u-market',
+    name: 'Sun Li',
+    email: 'market@district.local',
+    role: 'unit_officer',
+    unitId: 'market-regulation',
+    head: true,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-police',
+    name: 'Zhou Qiang',
+    email: 'police@district.local',
+    role: 'police_liaison',
+    unitId: 'public-security',
+    head: false,
+    locale: 'zh-CN',
+  },
+  {
+    id: 'u-admin',
+    name: 'Admin',
+    email: 'admin@district.local',
+    role: 'admin',
+    unitId: null,
+    head: false,
+    locale: 'en',
+  },
 ] as const;
 
 /** Seeds units and users if there are none yet; returns the new tokens (user id → token) or undefined. */
@@ -33,7 +107,10 @@ export async function seedDemoDistrict(em: EntityManager): Promise<Record<string
   const [{ n } = { n: 0 }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from users');
   if (n > 0) return undefined;
   for (const u of DEMO_UNITS) {
-    await conn.execute(`insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing`, [u.id, u.nameZh, u.nameEn, u.kind]);
+    await conn.execute(
+      `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing`,
+      [u.id, u.nameZh, u.nameEn, u.kind],
+    );
   }
   const tokens: Record<string, string> = {};
   for (const u of DEMO_USERS) {

@@ -20,9 +20,7 @@
 
 export const CREDIT_CODE_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
-export const CREDIT_CODE_WEIGHTS = [
-  1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-] as const;
+export const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 
 /**
  * Registration authority codes (position 1) per GB 32100-2015 and later
@@ -74,7 +72,9 @@ export function creditCodeCheckChar(first17: string): string {
 
 /** Validate a unified social credit code. Normalises by trimming and upper-casing. */
 export function validateCreditCode(code: string): CreditCodeResult {
-  const normalized = String(code ?? '').trim().toUpperCase();
+  const normalized = String(code ?? '')
+    .trim()
+    .toUpperCase();
   if (normalized.length !== 18) {
     return { ok: false, reason: `must be 18 characters (got ${normalized.length})` };
   }

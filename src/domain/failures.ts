@@ -29,9 +29,19 @@ export function invalidTransition(action: string, stage: string, allowed: string
 }
 
 export function invalidInput(message: string, path: string[] = []): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true, details: [{ path }] });
+  return ApplicationFailure.create({
+    type: FailureType.InvalidInput,
+    message,
+    nonRetryable: true,
+    details: [{ path }],
+  });
 }
 
 export function unknownItem(message: string, path: string[] = []): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.UnknownItem, message, nonRetryable: true, details: [{ path }] });
+  return ApplicationFailure.create({
+    type: FailureType.UnknownItem,
+    message,
+    nonRetryable: true,
+    details: [{ path }],
+  });
 }

@@ -28,7 +28,9 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
     host: u.hostname,
     port: u.port ? Number(u.port) : secure ? 465 : 587,
     secure,
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    auth: u.username
+      ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) }
+      : undefined,
     // A local catcher on loopback often offers no TLS; only upgrade when the server offers it.
     ignoreTLS: u.searchParams.get('ignoreTLS') === 'true',
     // Bounded so a hung server fails the activity attempt (which Temporal retries) instead of hanging it.
@@ -38,7 +40,13 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   });
   return {
     async send(msg) {
-      await transport.sendMail({ from, to: msg.to, subject: msg.subject, text: msg.text, messageId: msg.messageId });
+      await transport.sendMail({
+        from,
+        to: msg.to,
+        subject: msg.subject,
+        text: msg.text,
+        messageId: msg.messageId,
+      });
     },
     async verify() {
       await transport.verify();

@@ -7,7 +7,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { encryptReporter, type Reporter } from '../auth/reporter';
 import { normalizeSubjectName, validateCreditCode } from '../domain/credit-code';
-import type { Grade, KeyArea, KeyBehaviour, PublicOpinionLevel, SourceChannel, StabilityRiskLevel, SubjectKind } from '../domain/enums';
+import type {
+  Grade,
+  KeyArea,
+  KeyBehaviour,
+  PublicOpinionLevel,
+  SourceChannel,
+  StabilityRiskLevel,
+  SubjectKind,
+} from '../domain/enums';
 import { isKeyClue, riskGrade, riskScore } from '../domain/risk';
 import { resolvePolicy, type AppContext } from '../context';
 import type { ClueWorkflowInput } from '../../workflows/clue.workflow';
@@ -64,14 +72,18 @@ export function clueWorkflowId(clueId: string): string {
 
 async function checkUnits(em: EntityManager, c: ClueIntake): Promise<void> {
   const ids = [c.leadUnitId, ...(c.coHandlingUnitIds ?? [])];
-  const rows = await em.getConnection().execute<{ id: string; kind: string }[]>(`select id, kind from units where active and id = any(?::text[])`, [
-    `{${ids.map((i) => `"${i.replace(/"/g, '')}"`).join(',')}}`,
-  ]);
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string; kind: string }[]>(
+      `select id, kind from units where active and id = any(?::text[])`,
+      [`{${ids.map((i) => `"${i.replace(/"/g, '')}"`).join(',')}}`],
+    );
   const known = new Map(rows.map((r) => [r.id, r.kind]));
   if (!known.has(c.leadUnitId)) throw new IntakeError(`unknown unit "${c.leadUnitId}"`, ['leadUnitId']);
   (c.coHandlingUnitIds ?? []).forEach((u, i) => {
     if (!known.has(u)) throw new IntakeError(`unknown unit "${u}"`, ['coHandlingUnitIds', i]);
-    if (u === c.leadUnitId) throw new IntakeError('the lead unit cannot also co-handle', ['coHandlingUnitIds', i]);
+    if (u === c.leadUnitId)
+      throw new IntakeError('the lead unit cannot also co-handle', ['coHandlingUnitIds', i]);
   });
   if (new Set(c.coHandlingUnitIds ?? []).size !== (c.coHandlingUnitIds ?? []).length) {
     throw new IntakeError('co-handling units must be distinct', ['coHandlingUnitIds']);
@@ -92,7 +104,9 @@ export async function registerClue(
   const keyCol = o.idempotencyKey ? 'idempotency_key' : o.importKey ? 'import_key' : undefined;
   const keyVal = o.idempotencyKey ?? o.importKey;
   if (keyCol) {
-    const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [keyVal]);
+    const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [
+      keyVal,
+    ]);
     if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
   }
   let creditCode: string | null = null;
@@ -119,7 +133,9 @@ export async function registerClue(
     [creditCode, nameNorm],
   );
   const id = randomUUID();
-  const [{ seq } = { seq: 0 }] = await conn.execute<{ seq: number }[]>(`select nextval('clue_seq')::int as seq`);
+  const [{ seq } = { seq: 0 }] = await conn.execute<{ seq: number }[]>(
+    `select nextval('clue_seq')::int as seq`,
+  );
   const ref = `XS-${new Date().getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
   try {
     await conn.execute(
@@ -165,7 +181,9 @@ export async function registerClue(
   } catch (err) {
     // Two concurrent requests with the same key: the loser returns the winner's clue.
     if (keyCol && /duplicate key|unique/i.test(String(err))) {
-      const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [keyVal]);
+      const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [
+        keyVal,
+      ]);
       if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
     }
     throw err;
@@ -174,11 +192,31 @@ export async function registerClue(
 }
 
 /** Starts the clue's workflow if it is not running yet (idempotent by workflow id). */
-export async function ensureStarted(ctx: AppContext, clueId: string, created: boolean): Promise<RegisteredClue> {
+export async function ensureStarted(
+  ctx: AppContext,
+  clueId: string,
+  created: boolean,
+): Promise<RegisteredClue> {
   const em = ctx.orm.em.fork() as EntityManager;
-  const [row] = await em.getConnection().execute<
-    { id: string; ref: string; grade: Grade; risk_score: number; key_clue: boolean; duplicate_of_id: string | null; lead_unit_id: string; co_handling_unit_ids: string[]; created_by: string; stage: string }[]
-  >(`select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`, [clueId]);
+  const [row] = await em
+    .getConnection()
+    .execute<
+      {
+        id: string;
+        ref: string;
+        grade: Grade;
+        risk_score: number;
+        key_clue: boolean;
+        duplicate_of_id: string | null;
+        lead_unit_id: string;
+        co_handling_unit_ids: string[];
+        created_by: string;
+        stage: string;
+      }[]
+    >(
+      `select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`,
+      [clueId],
+    );
   if (!row) throw new Error(`clue ${clueId} vanished`);
   if (row.stage === 'registered') {
     // A possible duplicate: the open clue's lead unit is told (its own small workflow, once).
@@ -225,7 +263,10 @@ export async function resumeStalledIntakes(ctx: AppContext, olderThanMs = 30_000
   const em = ctx.orm.em.fork() as EntityManager;
   const rows = await em
     .getConnection()
-    .execute<{ id: string }[]>(`select id from clues where stage = 'registered' and created_at < now() - (? * interval '1 millisecond') order by created_at limit 1000`, [olderThanMs]);
+    .execute<{ id: string }[]>(
+      `select id from clues where stage = 'registered' and created_at < now() - (? * interval '1 millisecond') order by created_at limit 1000`,
+      [olderThanMs],
+    );
   for (const r of rows) await ensureStarted(ctx, r.id, false);
   return rows.length;
 }

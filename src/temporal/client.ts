@@ -2,7 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
-export async function connectClient(address: string, namespace: string): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(
+  address: string,
+  namespace: string,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection, namespace }), connection };
 }

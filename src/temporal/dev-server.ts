@@ -40,7 +40,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDevServer(o: { dataDir: string; port: number; uiPort?: number; namespace: string }): Promise<DevServer> {
+export async function startDevServer(o: {
+  dataDir: string;
+  port: number;
+  uiPort?: number;
+  namespace: string;
+}): Promise<DevServer> {
   const bin = requireBinary('temporal');
   fs.mkdirSync(path.resolve(o.dataDir), { recursive: true });
   const port = o.port || (await freePort());
@@ -83,6 +88,13 @@ export async function startDevServer(o: { dataDir: string; port: number; uiPort?
 }
 
 function saType(t: string): string {
-  const map: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime', TEXT: 'Text', BOOL: 'Bool', DOUBLE: 'Double' };
+  const map: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    INT: 'Int',
+    DATETIME: 'Datetime',
+    TEXT: 'Text',
+    BOOL: 'Bool',
+    DOUBLE: 'Double',
+  };
   return map[t] ?? t;
 }

@@ -13,14 +13,22 @@ import { createSmtpMailer } from '../../src/mail/mailer';
 import { createWorker } from '../../workers/worker';
 import type { TestDb, TestSmtp } from './services';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+type JsonBody = any;
+
 export interface TestApp {
   url: string;
   ctx: AppContext;
   config: Config;
   worker: Worker;
   /** fetch against the app with a user's token (user id from the seed, e.g. 'u-coordinator'). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
-  call(user: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    user: string | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: JsonBody; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -43,7 +51,13 @@ export async function startTestApp(o: {
     ...o.configEnv,
   });
   const log = o.log ?? pino({ level: 'silent' });
-  const ctx: AppContext = { config, orm: o.db.orm, temporal: o.env.client, reporterKey: randomBytes(32).toString('hex'), log };
+  const ctx: AppContext = {
+    config,
+    orm: o.db.orm,
+    temporal: o.env.client,
+    reporterKey: randomBytes(32).toString('hex'),
+    log,
+  };
   const mailer = createSmtpMailer(o.smtp.url, config.mail.from);
   const worker = await createWorker({
     connection: o.env.nativeConnection,
@@ -64,7 +78,11 @@ export async function startTestApp(o: {
       const h: Record<string, string> = { ...headers };
       if (user) h.authorization = `Bearer ${o.db.tokens[user]}`;
       if (body !== undefined) h['content-type'] ??= 'application/json';
-      const res = await fetch(url + path, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(url + path, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {
@@ -89,7 +107,11 @@ export function intakeBody(over: Record<string, unknown> = {}): Record<string, u
   return {
     sourceChannel: 'mass_report',
     description: 'Residents report a "pension apartment" scheme promising 12% yearly returns.',
-    subject: { name: 'Tushan Happy Elderly Care Co., Ltd.', kind: 'enterprise', creditCode: '914403001922038216' },
+    subject: {
+      name: 'Tushan Happy Elderly Care Co., Ltd.',
+      kind: 'enterprise',
+      creditCode: '914403001922038216',
+    },
     keyArea: 'elderly_care',
     keyBehaviours: ['targets_elderly'],
     online: false,

@@ -21,7 +21,10 @@ export const FIVE_DAY_CALENDAR_POLICY = policy({
 });
 
 /** Inserts a clue row as the intake would (the workflow projects onto it). */
-export async function insertClue(em: EntityManager, o: { leadUnitId?: string; coHandlingUnitIds?: string[]; grade?: string } = {}) {
+export async function insertClue(
+  em: EntityManager,
+  o: { leadUnitId?: string; coHandlingUnitIds?: string[]; grade?: string } = {},
+) {
   const id = randomUUID();
   const [{ seq } = { seq: 0 }] = await sql<{ seq: number }[]>(em, `select nextval('clue_seq')::int as seq`);
   const ref = `XS-2026-${String(seq).padStart(6, '0')}`;
@@ -30,12 +33,23 @@ export async function insertClue(em: EntityManager, o: { leadUnitId?: string; co
     `insert into clues (id, ref, seq, source_channel, description, subject_name, subject_name_norm, subject_kind, key_area, key_behaviours, online,
        amount_cny, participants, public_opinion, stability_risk, lead_unit_id, co_handling_unit_ids, risk_score, grade, key_clue, stage, created_by)
      values (?,?,?,'mass_report','test','Subject ${seq}','subject ${seq}','enterprise','elderly_care','{}',false,1000000,50,'local','medium',?,?::text[],40,?,false,'registered','u-coordinator')`,
-    [id, ref, seq, o.leadUnitId ?? 'tushan-scenic-area', `{${(o.coHandlingUnitIds ?? []).join(',')}}`, o.grade ?? 'III'],
+    [
+      id,
+      ref,
+      seq,
+      o.leadUnitId ?? 'tushan-scenic-area',
+      `{${(o.coHandlingUnitIds ?? []).join(',')}}`,
+      o.grade ?? 'III',
+    ],
   );
   return { id, ref };
 }
 
-export function clueInput(c: { id: string; ref: string }, p: ResolvedPolicy, o: Partial<ClueWorkflowInput> = {}): ClueWorkflowInput {
+export function clueInput(
+  c: { id: string; ref: string },
+  p: ResolvedPolicy,
+  o: Partial<ClueWorkflowInput> = {},
+): ClueWorkflowInput {
   return {
     clueId: c.id,
     ref: c.ref,

@@ -31,7 +31,9 @@ export async function freshDatabase(prefix = 'disposal_test'): Promise<TestDb> {
   try {
     await ensureDatabase(url);
   } catch (err) {
-    throw new Error(`PostgreSQL is required for the tests at ${PG_SERVER} (set TEST_PG_URL): ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL is required for the tests at ${PG_SERVER} (set TEST_PG_URL): ${(err as Error).message}`,
+    );
   }
   const orm = await initORM({ url, poolMax: 10, migrate: true });
   const em = () => orm.em.fork() as EntityManager;
@@ -117,7 +119,12 @@ function decodeHeader(v: string): string {
   return v.replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          text
+            .replace(/_/g, ' ')
+            .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 }
 

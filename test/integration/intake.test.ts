@@ -4,7 +4,14 @@
  * in PostgreSQL. Seconds-scale policy so it runs in real time.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServerEnv, eventually, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
+import {
+  devServerEnv,
+  eventually,
+  freshDatabase,
+  startSmtp,
+  type TestDb,
+  type TestSmtp,
+} from '../helpers/services';
 import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
 import { insertClue } from '../helpers/fixtures';
 import { resumeStalledIntakes } from '../../src/services/clues';
@@ -21,7 +28,14 @@ beforeAll(async () => {
     db,
     smtp,
     taskQueue: 'intake-it',
-    configEnv: { DEADLINE_POLICY: JSON.stringify({ preset: 'seconds', tiers: { verification: 'PT6S' }, reminders: ['PT3S'], escalation: ['PT0S', 'PT30S', 'PT60S'] }) },
+    configEnv: {
+      DEADLINE_POLICY: JSON.stringify({
+        preset: 'seconds',
+        tiers: { verification: 'PT6S' },
+        reminders: ['PT3S'],
+        escalation: ['PT0S', 'PT30S', 'PT60S'],
+      }),
+    },
   });
 });
 
@@ -34,7 +48,10 @@ describe('clue intake through the API', () => {
   test('a registered clue runs as workflow clue-<id>, and its verification reminder and level-1 escalation arrive by email and in-app', async () => {
     const r = await app.call('u-coordinator', 'POST', '/api/v1/clues', intakeBody());
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ ref: expect.stringMatching(/^XS-\d{4}-\d{6}$/), workflowId: `clue-${r.body.id}` });
+    expect(r.body).toMatchObject({
+      ref: expect.stringMatching(/^XS-\d{4}-\d{6}$/),
+      workflowId: `clue-${r.body.id}`,
+    });
     expect(r.headers.get('location')).toBe(`/api/v1/clues/${r.body.id}`);
 
     const desc = await env.client.workflow.getHandle(r.body.workflowId).describe();
@@ -50,17 +67,30 @@ describe('clue intake through the API', () => {
       return n;
     });
     expect(rows[0]!.subject).toContain('到期提醒');
-    await eventually(() => expect(smtp.mails.filter((m) => m.to.includes('tushan@district.local') && m.subject.includes('到期提醒'))).toHaveLength(1));
+    await eventually(() =>
+      expect(
+        smtp.mails.filter((m) => m.to.includes('tushan@district.local') && m.subject.includes('到期提醒')),
+      ).toHaveLength(1),
+    );
 
     await eventually(async () => {
-      const esc = await db.q<{ level: number }[]>(`select level from escalations where owner_id = ?`, [r.body.id]);
+      const esc = await db.q<{ level: number }[]>(`select level from escalations where owner_id = ?`, [
+        r.body.id,
+      ]);
       expect(esc).toEqual([{ level: 1 }]);
     });
-    await eventually(() => expect(smtp.mails.some((m) => m.to.includes('coordinator@district.local') && m.subject.includes(r.body.ref))).toBe(true));
+    await eventually(() =>
+      expect(
+        smtp.mails.some((m) => m.to.includes('coordinator@district.local') && m.subject.includes(r.body.ref)),
+      ).toBe(true),
+    );
 
     const withSa = await eventually(async () => {
       const list: string[] = [];
-      for await (const w of env.client.workflow.list({ query: `WorkflowId = '${r.body.workflowId}' AND OverdueLevel > 0` })) list.push(w.workflowId);
+      for await (const w of env.client.workflow.list({
+        query: `WorkflowId = '${r.body.workflowId}' AND OverdueLevel > 0`,
+      }))
+        list.push(w.workflowId);
       expect(list).toEqual([r.body.workflowId]);
       return list;
     });
@@ -74,10 +104,18 @@ describe('clue intake through the API', () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(200);
     expect(b.body.id).toBe(a.body.id);
-    const c = await app.call('u-coordinator', 'POST', '/api/v1/clues', { ...body, participants: 9 }, { 'Idempotency-Key': 'k-1' });
+    const c = await app.call(
+      'u-coordinator',
+      'POST',
+      '/api/v1/clues',
+      { ...body, participants: 9 },
+      { 'Idempotency-Key': 'k-1' },
+    );
     expect(c.status).toBe(422);
     expect(c.body.type).toMatch(/idempotency-key-reused$/);
-    const [{ n } = { n: 0 }] = await db.q<{ n: number }[]>(`select count(*)::int as n from clues where subject_name = 'Idempotent Trading Co.'`);
+    const [{ n } = { n: 0 }] = await db.q<{ n: number }[]>(
+      `select count(*)::int as n from clues where subject_name = 'Idempotent Trading Co.'`,
+    );
     expect(n).toBe(1);
   });
 
@@ -87,7 +125,11 @@ describe('clue intake through the API', () => {
     expect(await resumeStalledIntakes(app.ctx)).toBeGreaterThanOrEqual(1);
     const desc = await env.client.workflow.getHandle(`clue-${clue.id}`).describe();
     expect(desc.status.name).toBe('RUNNING');
-    await eventually(async () => expect((await db.q<{ stage: string }[]>('select stage from clues where id = ?', [clue.id]))[0]!.stage).toBe('verifying'));
+    await eventually(async () =>
+      expect(
+        (await db.q<{ stage: string }[]>('select stage from clues where id = ?', [clue.id]))[0]!.stage,
+      ).toBe('verifying'),
+    );
   });
 
   describe('bad input gets a 4xx problem+json, never a 500, and stores nothing', () => {
@@ -97,9 +139,21 @@ describe('clue intake through the API', () => {
       ['a wrong type', JSON.stringify(intakeBody({ participants: 'many' })), 422, /validation-error$/],
       ['an unknown field', JSON.stringify(intakeBody({ stage: 'closed' })), 422, /validation-error$/],
       ['a server-owned field', JSON.stringify(intakeBody({ grade: 'I' })), 422, /validation-error$/],
-      ['an invalid credit code', JSON.stringify(intakeBody({ subject: { name: 'X', kind: 'enterprise', creditCode: '914403001922038217' } })), 422, /validation-error$/],
+      [
+        'an invalid credit code',
+        JSON.stringify(
+          intakeBody({ subject: { name: 'X', kind: 'enterprise', creditCode: '914403001922038217' } }),
+        ),
+        422,
+        /validation-error$/,
+      ],
       ['an unknown unit', JSON.stringify(intakeBody({ leadUnitId: 'atlantis' })), 422, /validation-error$/],
-      ['an oversize body', JSON.stringify(intakeBody({ description: 'x'.repeat(400_000) })), 413, /payload-too-large$/],
+      [
+        'an oversize body',
+        JSON.stringify(intakeBody({ description: 'x'.repeat(400_000) })),
+        413,
+        /payload-too-large$/,
+      ],
       ['an array body', '[]', 422, /validation-error$/],
     ])('%s', async (_what, raw, status, type) => {
       const n0 = await before();
@@ -111,14 +165,21 @@ describe('clue intake through the API', () => {
     });
 
     test('validation errors name the field paths', async () => {
-      const r = await app.call('u-coordinator', 'POST', '/api/v1/clues', intakeBody({ participants: -1, subject: { name: '', kind: 'robot' } }));
+      const r = await app.call(
+        'u-coordinator',
+        'POST',
+        '/api/v1/clues',
+        intakeBody({ participants: -1, subject: { name: '', kind: 'robot' } }),
+      );
       expect(r.status).toBe(422);
       const paths = (r.body.errors as { path: (string | number)[] }[]).map((e) => e.path.join('.'));
       expect(paths).toEqual(expect.arrayContaining(['participants', 'subject.name', 'subject.kind']));
     });
 
     test('a non-JSON content type is 415', async () => {
-      const r = await app.call('u-coordinator', 'POST', '/api/v1/clues', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' });
+      const r = await app.call('u-coordinator', 'POST', '/api/v1/clues', 'a=b', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(r.status).toBe(415);
     });
   });

@@ -10,7 +10,10 @@ let acts: ReturnType<typeof createActivities>;
 
 beforeAll(async () => {
   [db, smtp] = await Promise.all([freshDatabase(), startSmtp()]);
-  acts = createActivities({ orm: db.orm, mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>') });
+  acts = createActivities({
+    orm: db.orm,
+    mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>'),
+  });
 });
 afterAll(async () => {
   await Promise.all([db?.close(), smtp?.close()]);
@@ -33,10 +36,16 @@ const clock = (id: string) => ({
 describe('reminder activity idempotency', () => {
   test('the reminder activity run twice with the same key writes one row and sends one email', async () => {
     const env = new MockActivityEnvironment();
-    const input = { key: 'clue:c-1:verification-1:g0:r0', owner: { type: 'clue' as const, id: 'c-1', ref: 'XS-2026-000001' }, clock: clock('verification-1') };
+    const input = {
+      key: 'clue:c-1:verification-1:g0:r0',
+      owner: { type: 'clue' as const, id: 'c-1', ref: 'XS-2026-000001' },
+      clock: clock('verification-1'),
+    };
     await env.run(acts.sendReminder, input);
     await env.run(acts.sendReminder, input);
-    const rows = await db.q<{ user_id: string; subject: string }[]>(`select user_id, subject from notifications where key like 'reminder:clue:c-1:%'`);
+    const rows = await db.q<{ user_id: string; subject: string }[]>(
+      `select user_id, subject from notifications where key like 'reminder:clue:c-1:%'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.user_id).toBe('u-changhuai');
     // u-changhuai prefers English.
@@ -46,16 +55,24 @@ describe('reminder activity idempotency', () => {
 
   test('a transient SMTP failure fails the attempt; the retry delivers exactly one email and keeps one row', async () => {
     const env = new MockActivityEnvironment();
-    const input = { key: 'clue:c-2:verification-1:g0:r1', owner: { type: 'clue' as const, id: 'c-2', ref: 'XS-2026-000002' }, clock: clock('verification-1') };
+    const input = {
+      key: 'clue:c-2:verification-1:g0:r1',
+      owner: { type: 'clue' as const, id: 'c-2', ref: 'XS-2026-000002' },
+      clock: clock('verification-1'),
+    };
     const before = smtp.mails.length;
     smtp.failNext(1);
     await expect(env.run(acts.sendReminder, input)).rejects.toThrow(/not delivered/);
-    const [pending] = await db.q<{ status: string; attempts: number }[]>(`select status, attempts from mail_outbox where key like 'reminder:clue:c-2:%'`);
+    const [pending] = await db.q<{ status: string; attempts: number }[]>(
+      `select status, attempts from mail_outbox where key like 'reminder:clue:c-2:%'`,
+    );
     expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
     await env.run(acts.sendReminder, input);
     await eventually(() => expect(smtp.mails.length - before).toBe(1));
     expect(await db.q(`select 1 from notifications where key like 'reminder:clue:c-2:%'`)).toHaveLength(1);
-    const [sent] = await db.q<{ status: string }[]>(`select status from mail_outbox where key like 'reminder:clue:c-2:%'`);
+    const [sent] = await db.q<{ status: string }[]>(
+      `select status from mail_outbox where key like 'reminder:clue:c-2:%'`,
+    );
     expect(sent!.status).toBe('sent');
   });
 
@@ -74,6 +91,10 @@ describe('reminder activity idempotency', () => {
     expect(await db.q(`select 1 from escalations where owner_id = 'c-3'`)).toHaveLength(1);
     expect(await db.q(`select 1 from accountability_records where owner_id = 'c-3'`)).toHaveLength(1);
     const recipients = smtp.mails.slice(before).flatMap((m) => m.to);
-    expect(recipients.sort()).toEqual(['changhuai@district.local', 'coordinator@district.local', 'leader@district.local']);
+    expect(recipients.sort()).toEqual([
+      'changhuai@district.local',
+      'coordinator@district.local',
+      'leader@district.local',
+    ]);
   });
 });

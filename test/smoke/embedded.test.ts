@@ -20,11 +20,15 @@ interface Started {
 }
 
 async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -82,7 +86,11 @@ describe('embedded default', () => {
         body: JSON.stringify(intakeBody()),
       });
       expect(r.status).toBe(201);
-      await eventually(() => expect(fs.readdirSync(env.OUTBOX_DIR!).filter((f) => f.endsWith('.eml')).length).toBeGreaterThan(0), 30_000);
+      await eventually(
+        () =>
+          expect(fs.readdirSync(env.OUTBOX_DIR!).filter((f) => f.endsWith('.eml')).length).toBeGreaterThan(0),
+        30_000,
+      );
       const eml = fs.readFileSync(path.join(env.OUTBOX_DIR!, fs.readdirSync(env.OUTBOX_DIR!)[0]!), 'utf8');
       expect(eml).toMatch(/^To: .+@district\.local/m);
     } finally {

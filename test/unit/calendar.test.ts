@@ -317,7 +317,9 @@ describe('addDuration', () => {
   });
 
   it('working mode across Dragon Boat: Thu 06-18 10:00 + P2D = Tue 06-23 10:00', () => {
-    expect(addDuration(cn, at('2026-06-18T10:00+08:00'), 'P2D', 'working')).toBe(at('2026-06-23T10:00+08:00'));
+    expect(addDuration(cn, at('2026-06-18T10:00+08:00'), 'P2D', 'working')).toBe(
+      at('2026-06-23T10:00+08:00'),
+    );
   });
 
   it('working mode: weeks are 7 working days', () => {
@@ -435,7 +437,13 @@ describe('calendar data', () => {
   });
 
   it('weekdays has no holidays, weekend [0,6], offset 480', () => {
-    expect(wk).toMatchObject({ name: 'weekdays', utcOffsetMinutes: 480, weekend: [0, 6], holidays: [], workdays: [] });
+    expect(wk).toMatchObject({
+      name: 'weekdays',
+      utcOffsetMinutes: 480,
+      weekend: [0, 6],
+      holidays: [],
+      workdays: [],
+    });
   });
 
   it('cn-2026 documents its source and uses UTC+08:00', () => {
@@ -446,25 +454,35 @@ describe('calendar data', () => {
 
   it('cn-2026 lists the 33 holiday dates of the 2026 State Council schedule', () => {
     expect(cn.holidays).toHaveLength(33);
-    expect(cn.workdays).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+    expect(cn.workdays).toEqual([
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
+    ]);
   });
 
-  it.each(Object.values(calendars).map((c) => [c.name, c] as const))('%s data is well-formed', (_name, cal) => {
-    const all = [...cal.holidays, ...cal.workdays];
-    for (const d of all) {
-      expect(d).toMatch(DATE);
-      expect(() => isWorkingDay(cal, d)).not.toThrow();
-    }
-    expect(new Set(cal.holidays).size).toBe(cal.holidays.length);
-    expect(new Set(cal.workdays).size).toBe(cal.workdays.length);
-    expect([...cal.holidays].sort()).toEqual(cal.holidays);
-    expect(cal.holidays.filter((d) => cal.workdays.includes(d))).toEqual([]);
-    // Make-up workdays only make sense on weekend days.
-    for (const d of cal.workdays) {
-      const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-      expect(cal.weekend).toContain(dow);
-    }
-  });
+  it.each(Object.values(calendars).map((c) => [c.name, c] as const))(
+    '%s data is well-formed',
+    (_name, cal) => {
+      const all = [...cal.holidays, ...cal.workdays];
+      for (const d of all) {
+        expect(d).toMatch(DATE);
+        expect(() => isWorkingDay(cal, d)).not.toThrow();
+      }
+      expect(new Set(cal.holidays).size).toBe(cal.holidays.length);
+      expect(new Set(cal.workdays).size).toBe(cal.workdays.length);
+      expect([...cal.holidays].sort()).toEqual(cal.holidays);
+      expect(cal.holidays.filter((d) => cal.workdays.includes(d))).toEqual([]);
+      // Make-up workdays only make sense on weekend days.
+      for (const d of cal.workdays) {
+        const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
+        expect(cal.weekend).toContain(dow);
+      }
+    },
+  );
 
   it('calendars are frozen so shared module state cannot be mutated', () => {
     expect(Object.isFrozen(cn)).toBe(true);
@@ -480,7 +498,9 @@ describe('purity of src/calendar.ts (safe for Temporal workflow code)', () => {
     .replace(/^\s*\/\/.*$/gm, '');
 
   it('has no runtime imports or requires', () => {
-    const imports = source.split('\n').filter((l) => /^\s*import\s/.test(l) && !/^\s*import\s+type\s/.test(l));
+    const imports = source
+      .split('\n')
+      .filter((l) => /^\s*import\s/.test(l) && !/^\s*import\s+type\s/.test(l));
     expect(imports).toEqual([]);
     expect(source).not.toMatch(/\brequire\s*\(/);
   });

@@ -1,5 +1,13 @@
 import { LOCALES } from '../../src/domain/enums';
-import { LABEL_KINDS, label, messages, placeholders, t, type LabelKind, type MessageKey } from '../../src/i18n';
+import {
+  LABEL_KINDS,
+  label,
+  messages,
+  placeholders,
+  t,
+  type LabelKind,
+  type MessageKey,
+} from '../../src/i18n';
 
 const enKeys = Object.keys(messages.en).sort() as MessageKey[];
 const CJK = /[\u4e00-\u9fff]/;

@@ -54,7 +54,11 @@ export interface ClockRow {
 export const ClockRowSchema = new EntitySchema<ClockRow>({
   name: 'ClockRow',
   tableName: 'clocks',
-  indexes: [{ properties: ['status', 'dueAt'] }, { properties: ['unitId', 'status'] }, { properties: ['ownerType', 'ownerId'] }],
+  indexes: [
+    { properties: ['status', 'dueAt'] },
+    { properties: ['unitId', 'status'] },
+    { properties: ['ownerType', 'ownerId'] },
+  ],
   properties: {
     key: { type: 'string', length: 200, primary: true },
     ownerType: { type: 'string', length: 16 },
