@@ -12,11 +12,9 @@ const tier = z.union([duration, z.partialRecord(z.enum(['I', 'II', 'III', 'IV', 
 
 export const policySchema = z
   .object({
-    calendar: z
-      .string()
-      .refine((c) => c in calendars, {
-        message: `unknown calendar (known: ${Object.keys(calendars).join(', ')})`,
-      }),
+    calendar: z.string().refine((c) => c in calendars, {
+      message: `unknown calendar (known: ${Object.keys(calendars).join(', ')})`,
+    }),
     mode: z.enum(['working', 'calendar']),
     tiers: z.partialRecord(z.enum(TASK_KINDS), tier),
     reminders: z.array(duration).max(10),

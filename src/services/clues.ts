@@ -198,25 +198,20 @@ export async function ensureStarted(
   created: boolean,
 ): Promise<RegisteredClue> {
   const em = ctx.orm.em.fork() as EntityManager;
-  const [row] = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        ref: string;
-        grade: Grade;
-        risk_score: number;
-        key_clue: boolean;
-        duplicate_of_id: string | null;
-        lead_unit_id: string;
-        co_handling_unit_ids: string[];
-        created_by: string;
-        stage: string;
-      }[]
-    >(
-      `select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`,
-      [clueId],
-    );
+  const [row] = await em.getConnection().execute<
+    {
+      id: string;
+      ref: string;
+      grade: Grade;
+      risk_score: number;
+      key_clue: boolean;
+      duplicate_of_id: string | null;
+      lead_unit_id: string;
+      co_handling_unit_ids: string[];
+      created_by: string;
+      stage: string;
+    }[]
+  >(`select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`, [clueId]);
   if (!row) throw new Error(`clue ${clueId} vanished`);
   if (row.stage === 'registered') {
     // A possible duplicate: the open clue's lead unit is told (its own small workflow, once).
