@@ -39,6 +39,13 @@ import {
   type Summary,
 } from './lib';
 
+/** The indexes added by src/db/migrations/Migration20261126040000_read_indexes.ts. */
+const READ_INDEXES = [
+  'escalations_status_level_desc_due_at_index',
+  'clues_grade_created_at_id_index',
+  'clues_created_at_id_index',
+];
+
 const UNITS = [
   'tushan-scenic-area',
   'changhuai-town',
@@ -149,7 +156,7 @@ export interface LedgerResult {
     /** Machine CPU busy (all cores), and the API process and this load generator in cores. */
     cpu: { machineBusyPct: number; apiCores: number; loadGenCores: number };
   }[];
-  plans: { name: string; plan: string }[];
+  plans: { name: string; plan: string; without: string }[];
   replicaMatches: boolean;
   load: { before: string; after: string };
 }
@@ -269,9 +276,25 @@ export async function runLedger(o: {
     });
 
     // Plans: first page and a page ~40 pages deep, for both list shapes; and the overdue list.
+    // Each plan twice: as migrated, and without the read indexes of Migration20261126040000 (dropped
+    // inside a transaction that is rolled back), so the effect of the migration is shown in one run.
     const explain = async (name: string, q: { text: string; params: unknown[] }) => {
-      const r = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${q.text}`, q.params);
-      return { name, plan: r.rows.map((x) => x['QUERY PLAN']).join('\n') };
+      const c = await pool.connect();
+      try {
+        const run = async () =>
+          (await c.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${q.text}`, q.params)).rows
+            .map((x) => x['QUERY PLAN'])
+            .join('\n');
+        await run(); // warm the cache so both plans see the same buffers
+        const withIdx = await run();
+        await c.query('begin');
+        for (const ix of READ_INDEXES) await c.query(`drop index if exists "${ix}"`);
+        const without = await run();
+        await c.query('rollback');
+        return { name, plan: withIdx, without };
+      } finally {
+        c.release();
+      }
     };
     const deepCursor = async (o2: { grade: string; unit?: string; officerUnit?: string }) => {
       const q = ledgerSql({ ...o2, limit: 2000 });
@@ -357,8 +380,18 @@ export function printLedger(x: LedgerResult, command: string, withPlans = true):
   line('replica SQL = API answer', x.replicaMatches ? 'yes' : 'NO (the route changed; update LEDGER_SELECT)');
   line('load avg before / after', `${x.load.before} / ${x.load.after}`);
   line('reproduce', command);
-  if (withPlans)
-    for (const p of x.plans) process.stdout.write(`\n--- EXPLAIN ANALYZE: ${p.name}\n${p.plan}\n`);
+  const exec = (plan: string) => /Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? '?';
+  for (const p of x.plans)
+    line(
+      `plan: ${p.name}`.slice(0, 80),
+      `${exec(p.plan)} ms (without the read indexes: ${exec(p.without)} ms)`,
+    );
+  if (withPlans) {
+    for (const p of x.plans) {
+      process.stdout.write(`\n--- EXPLAIN ANALYZE: ${p.name}\n${p.plan}\n`);
+      process.stdout.write(`\n--- EXPLAIN ANALYZE without the read indexes: ${p.name}\n${p.without}\n`);
+    }
+  }
 }
 
 if (require.main === module) {

@@ -200,6 +200,8 @@ export async function closedLoopFor(
   const t0 = performance.now();
   const end = t0 + durationMs;
   const lane = async () => {
+    // People do not all click at the same instant: spread the first requests over one think time.
+    if (thinkMs > 0) await sleep(Math.random() * thinkMs);
     while (performance.now() < end) {
       const i = next++;
       const s = performance.now();

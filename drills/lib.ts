@@ -404,11 +404,12 @@ export async function tally(
   n: number,
   keyPrefix: string,
   ambiguous: Map<string, number> = new Map(),
+  keyColumn: 'idempotency_key' | 'import_key' = 'idempotency_key',
 ): Promise<Tally> {
   const q = stack.db.q;
   const like = `${keyPrefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   const ids = await q<{ id: string; stage: string; overdue_level: number; key: string }[]>(
-    `select id, stage, overdue_level, idempotency_key as key from clues where idempotency_key like ?`,
+    `select id, stage, overdue_level, ${keyColumn} as key from clues where ${keyColumn} like ?`,
     [like],
   );
   const keys = new Set(ids.map((r) => r.key));
@@ -467,11 +468,12 @@ export async function settle(
   keyPrefix: string,
   ambiguous: Map<string, number>,
   timeoutMs: number,
+  keyColumn: 'idempotency_key' | 'import_key' = 'idempotency_key',
 ): Promise<Tally> {
   const end = Date.now() + timeoutMs;
   let lastPrint = 0;
   for (;;) {
-    const t = await tally(stack, n, keyPrefix, ambiguous);
+    const t = await tally(stack, n, keyPrefix, ambiguous, keyColumn);
     if (clean(t) || Date.now() > end) return t;
     if (Date.now() - lastPrint > 10_000) {
       log(
