@@ -28,6 +28,8 @@ export interface ApiRestartResult {
   rows: number;
   signal: string;
   rowsBeforeKill: number;
+  /** Rows in the database without a workflow right after the crash. */
+  withoutWorkflow: number;
   firstAttempt: string;
   retryReport: Record<string, number>;
   tally: Tally;
@@ -99,6 +101,18 @@ export async function runApiRestart(o: {
     await api.kill(o.signal);
     const rowsBeforeKill = await count();
     const firstAttempt = await first;
+    // Rows stored just before the crash whose workflow start never happened (the retry must start them).
+    const stored = await stack.db.q<{ id: string }[]>(
+      `select id from clues where import_key like 'import:%'`,
+    );
+    let withoutWorkflow = 0;
+    for (const r of stored) {
+      try {
+        await stack.client.workflow.getHandle(`clue-${r.id}`).describe();
+      } catch {
+        withoutWorkflow += 1;
+      }
+    }
     log(
       `API stopped (${o.signal}) with ${rowsBeforeKill} of ${o.rows} rows in; the import request ${firstAttempt}`,
     );
@@ -113,7 +127,16 @@ export async function runApiRestart(o: {
     for (const x of rowsOut) retryReport[x.status] = (retryReport[x.status] ?? 0) + 1;
     const t = await settle(stack, o.rows, 'import:', new Map(), o.timeoutMs ?? 240_000, 'import_key');
     const pass = clean(t) && (retryReport.registered ?? 0) + (retryReport.already_imported ?? 0) === o.rows;
-    return { rows: o.rows, signal: o.signal, rowsBeforeKill, firstAttempt, retryReport, tally: t, pass };
+    return {
+      rows: o.rows,
+      signal: o.signal,
+      rowsBeforeKill,
+      withoutWorkflow,
+      firstAttempt,
+      retryReport,
+      tally: t,
+      pass,
+    };
   } finally {
     http.close();
     await api?.kill();
