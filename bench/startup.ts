@@ -26,8 +26,8 @@ import {
 
 export interface StartupResult {
   runs: number;
-  cold: { wallMs: number[]; reportedMs: number[] };
-  warm: { wallMs: number[]; reportedMs: number[] };
+  cold: { wallMs: number[]; reportedMs: number[]; milestones: string[] };
+  warm: { wallMs: number[]; reportedMs: number[]; milestones: string[] };
   baseline: Summary;
   ratio: number;
   load: { before: string; after: string };
@@ -36,7 +36,7 @@ export interface StartupResult {
 /** Spawns `npm start` in its own process group; resolves at READY with the wall time and the time it reports. */
 async function npmStart(
   dataDir: string,
-): Promise<{ wallMs: number; reportedMs: number; stop(): Promise<void> }> {
+): Promise<{ wallMs: number; reportedMs: number; milestones: string; stop(): Promise<void> }> {
   const [port, dev, ui] = [await freePort(), await freePort(), await freePort()];
   const t0 = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
@@ -93,7 +93,21 @@ async function npmStart(
       child.stderr.on('data', onData);
       void exited.then((c) => reject(new Error(`npm start exited ${c}:\n${out.slice(-3000)}`)));
     });
-    return { wallMs: performance.now() - t0, reportedMs: reported, stop };
+    // Milestones from the structured log lines (pino JSON with `time`) and the SDK's bundle line.
+    const spawnedAt = Date.now() - (performance.now() - t0);
+    const marks: string[] = [];
+    for (const l of out.split('\n')) {
+      try {
+        const j = JSON.parse(l) as { time?: number; msg?: string };
+        if (j.time && j.msg) marks.push(`${((j.time - spawnedAt) / 1000).toFixed(1)} s ${j.msg}`);
+      } catch {
+        const m = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) \[INFO\] (Workflow bundle created|Worker state changed)/.exec(
+          l,
+        );
+        if (m) marks.push(`${((Date.parse(m[1]!) - spawnedAt) / 1000).toFixed(1)} s ${m[2]}`);
+      }
+    }
+    return { wallMs: performance.now() - t0, reportedMs: reported, milestones: marks.join('; '), stop };
   } catch (err) {
     await stop();
     throw err;
@@ -104,8 +118,8 @@ export async function runStartup(o: { runs: number }): Promise<StartupResult> {
   const loadBefore = loadAvg();
   const res: StartupResult = {
     runs: o.runs,
-    cold: { wallMs: [], reportedMs: [] },
-    warm: { wallMs: [], reportedMs: [] },
+    cold: { wallMs: [], reportedMs: [], milestones: [] },
+    warm: { wallMs: [], reportedMs: [], milestones: [] },
     baseline: summarize([]),
     ratio: NaN,
     load: { before: loadBefore, after: '' },
@@ -123,6 +137,7 @@ export async function runStartup(o: { runs: number }): Promise<StartupResult> {
         const s = await npmStart(dir);
         res[kind].wallMs.push(s.wallMs);
         res[kind].reportedMs.push(s.reportedMs);
+        res[kind].milestones.push(s.milestones);
         await s.stop();
       }
     } finally {
@@ -139,6 +154,8 @@ export function printStartup(x: StartupResult, command: string): void {
   const f = (xs: number[]) => xs.map((v) => `${(v / 1000).toFixed(1)} s`).join(', ');
   line('first start (empty DATA_DIR)', `wall ${f(x.cold.wallMs)}; READY reports ${f(x.cold.reportedMs)}`);
   line('restart (same DATA_DIR)', `wall ${f(x.warm.wallMs)}; READY reports ${f(x.warm.reportedMs)}`);
+  line('first start, log milestones', x.cold.milestones[0] ?? '');
+  line('restart, log milestones', x.warm.milestones[0] ?? '');
   line(
     'baseline: temporal start-dev alone',
     `${(x.baseline.p50 / 1000).toFixed(1)} s to port open (median of ${x.baseline.n})`,
