@@ -17,7 +17,7 @@ export function ormConfig(o: OrmOptions): Options {
     entities,
     discovery: { disableDynamicFileAccess: true },
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: o.poolMax ?? 10 },
     debug: o.debug ?? false,
     // Activities and handlers always fork; a global context would leak identity maps across requests.
