@@ -1,6 +1,7 @@
 /**
- * Replays every recorded history in test/histories/ (written by `npx tsx scripts/record-histories.ts`)
- * against the current workflow code, with the worker's own workflowsPath. A change to the workflows that
+ * Replays every recorded history in test/histories/ (written by `npx tsx scripts/record-histories.ts` and
+ * `npx tsx scripts/record-campaign-histories.ts`) against the current workflow code, with the worker's own
+ * workflowsPath. A change to the workflows that
  * alters the commands an existing history expects (non-determinism) fails here: put such changes behind
  * `patched('<change-id>')` so running workflows keep replaying the old way.
  */
@@ -26,6 +27,11 @@ describe('recorded histories replay on the current workflow code', () => {
         'not-illegal.json',
         'working-ladder.json',
         'continue-as-new.run1.json',
+        'campaign-parent.json',
+        'campaign-unit-tushan-scenic-area.json',
+        'campaign-unit-market-regulation.json',
+        'campaign-cancelled-parent.json',
+        'campaign-cancelled-unit-tushan-scenic-area.json',
       ]),
     );
   });
