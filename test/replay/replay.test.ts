@@ -1,9 +1,9 @@
 /**
  * Replays every recorded history in test/histories/ (written by `npx tsx scripts/record-histories.ts` and
  * `npx tsx scripts/record-campaign-histories.ts`) against the current workflow code, with the worker's own
- * workflowsPath. A change to the workflows that
- * alters the commands an existing history expects (non-determinism) fails here: put such changes behind
- * `patched('<change-id>')` so running workflows keep replaying the old way.
+ * workflowsPath. A change to the workflows that alters the commands an existing history expects
+ * (non-determinism) fails here: put such changes behind `patched('<change-id>')` so running workflows keep
+ * replaying the old way.
  */
 import fs from 'node:fs';
 import path from 'node:path';
