@@ -49,7 +49,7 @@ const RECIPIENTS = { reminder: 2, escalation: 3 }; // Tushan staff + head; + the
 
 export interface FanoutResult {
   n: number;
-  settings: { cache: number; activities: number; pool: number; wfTasks: number };
+  settings: { cache: number; activities: number; pool: number };
   baseline: { lateness: Summary; fired: number; expected: number; wallMs: number; startsPerSec: number };
   product?: {
     reminder: Summary;
@@ -109,7 +109,6 @@ async function runBaseline(o: {
   client: Client;
   cache: number;
   activities: number;
-  wfTasks: number;
 }) {
   const fired: { key: string; late: number }[] = [];
   const conn = await NativeConnection.connect({ address: o.address });
@@ -124,7 +123,6 @@ async function runBaseline(o: {
     },
     maxCachedWorkflows: o.cache,
     maxConcurrentActivityTaskExecutions: o.activities,
-    maxConcurrentWorkflowTaskExecutions: o.wfTasks,
   });
   const running = worker.run();
   const t0 = Date.now();
@@ -158,7 +156,6 @@ export async function runFanout(o: {
   cache: number;
   activities: number;
   pool: number;
-  wfTasks: number;
   skipBaseline?: boolean;
   baselineOnly?: boolean;
   profileDir?: string;
@@ -181,7 +178,6 @@ export async function runFanout(o: {
           client,
           cache: o.cache,
           activities: o.activities,
-          wfTasks: o.wfTasks,
         });
     during.push(loadAvg());
 
@@ -189,7 +185,7 @@ export async function runFanout(o: {
     if (o.baselineOnly)
       return {
         n: o.n,
-        settings: { cache: o.cache, activities: o.activities, pool: o.pool, wfTasks: o.wfTasks },
+        settings: { cache: o.cache, activities: o.activities, pool: o.pool },
         baseline,
         product: undefined,
         overlap: false,
@@ -215,7 +211,6 @@ export async function runFanout(o: {
       DATABASE_POOL_MAX: String(o.pool),
       WORKER_MAX_CACHED_WORKFLOWS: String(o.cache),
       WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
-      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
     });
     await worker.waitFor(/worker running/, 180_000);
     let rssPeak = 0;
@@ -348,7 +343,7 @@ export async function runFanout(o: {
     );
     return {
       n: rows.length,
-      settings: { cache: o.cache, activities: o.activities, pool: o.pool, wfTasks: o.wfTasks },
+      settings: { cache: o.cache, activities: o.activities, pool: o.pool },
       baseline,
       product: {
         reminder: summarize(late.reminder),
@@ -386,7 +381,7 @@ export function printFanout(x: FanoutResult, command: string): void {
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} DB pool=${x.settings.pool}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} (workflow tasks: SDK defaults) DB pool=${x.settings.pool}`,
   );
   if (x.baseline.expected) {
     line(
@@ -446,12 +441,11 @@ if (require.main === module) {
     cache: num(a, 'cache', 1000),
     activities: num(a, 'activities', 100),
     pool: num(a, 'pool', 10),
-    wfTasks: num(a, 'wf-tasks', 40),
     skipBaseline: a['skip-baseline'] === 'true',
     baselineOnly: a['baseline-only'] === 'true',
     profileDir: a.profile,
   };
-  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool} --wf-tasks=${o.wfTasks}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}`;
+  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}`;
   quietTemporal();
   header('Benchmark 2: deadline fan-out', command);
   runFanout(o)

@@ -14,6 +14,8 @@ import { waitForPort } from '../src/temporal/dev-server';
 import {
   args,
   closedLoop,
+  cpuBetween,
+  cpuSnapshot,
   fmtSummary,
   freePort,
   freshDb,
@@ -39,6 +41,8 @@ export interface IntakeResult {
   baseline: ReturnType<typeof summarize>;
   errors: { intake: number; baseline: number; samples: string[] };
   verified: { rows: number; workflows: number };
+  /** CPU milliseconds per clue / per start: the API process, the Temporal dev server, the bench process. */
+  cpuMsPerCall: Record<'intake' | 'baseline', { api: number; temporal: number; client: number }>;
   load: string;
 }
 
@@ -62,20 +66,27 @@ export async function runIntake(o: {
   n: number;
   concurrency: number;
   rounds: number;
+  profileDir?: string;
 }): Promise<IntakeResult> {
   const temporal = await startTemporal();
   const db = await freshDb('bench_intake');
   const port = await freePort();
   const taskQueue = 'bench-intake';
-  const api = spawnChild('api/main.ts', {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    NODE_ENV: 'development',
-  });
+  // --profile=<dir>: the API runs under the V8 CPU profiler (bench/profile-summary.ts reads it).
+  const api = spawnChild(
+    o.profileDir
+      ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, '--import', 'tsx', 'api/main.ts']
+      : 'api/main.ts',
+    {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      NODE_ENV: 'development',
+    },
+  );
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: 'default' });
   const http = httpClient(`http://127.0.0.1:${port}`, o.concurrency * 2);
@@ -107,9 +118,20 @@ export async function runIntake(o: {
     const per = Math.ceil(o.n / o.rounds);
     const b: LoadResult[] = [];
     const r: LoadResult[] = [];
+    // CPU seconds per call of: the API process, the Temporal dev server, this process (client + load).
+    const pids = [api.pid, temporal.child.pid, process.pid];
+    const cpuB = [0, 0, 0];
+    const cpuR = [0, 0, 0];
+    const timed = async (acc: number[], fn: () => Promise<LoadResult>) => {
+      const a0 = cpuSnapshot(pids);
+      const x = await fn();
+      const d = cpuBetween(a0, cpuSnapshot(pids), x.wallMs);
+      d.cores.forEach((c, k) => (acc[k]! += (c * x.wallMs) / 1000));
+      return x;
+    };
     for (let k = 0; k < o.rounds; k++) {
-      b.push(await closedLoop(per, o.concurrency, (i) => start(k * per + i)));
-      r.push(await closedLoop(per, o.concurrency, (i) => post(k * per + i)));
+      b.push(await timed(cpuB, () => closedLoop(per, o.concurrency, (i) => start(k * per + i))));
+      r.push(await timed(cpuR, () => closedLoop(per, o.concurrency, (i) => post(k * per + i))));
     }
     const agg = (xs: LoadResult[]) => {
       const lat = xs.flatMap((x) => x.latencies);
@@ -147,6 +169,18 @@ export async function runIntake(o: {
       baseline: summarize(B.lat),
       errors: { intake: R.errors, baseline: B.errors, samples: [...R.samples, ...B.samples].slice(0, 5) },
       verified: { rows, workflows },
+      cpuMsPerCall: {
+        intake: {
+          api: (cpuR[0]! * 1000) / o.n,
+          temporal: (cpuR[1]! * 1000) / o.n,
+          client: (cpuR[2]! * 1000) / o.n,
+        },
+        baseline: {
+          api: (cpuB[0]! * 1000) / o.n,
+          temporal: (cpuB[1]! * 1000) / o.n,
+          client: (cpuB[2]! * 1000) / o.n,
+        },
+      },
       load: loadAvg(),
     };
   } finally {
@@ -173,13 +207,22 @@ export function printIntake(x: IntakeResult, command: string): void {
     `intake ${x.errors.intake}, baseline ${x.errors.baseline}${x.errors.samples.length ? ` e.g. ${x.errors.samples[0]}` : ''}`,
   );
   line('verified', `${x.verified.rows} rows, ${x.verified.workflows} clue workflows (measured + warm-up)`);
+  const c = (v: { api: number; temporal: number; client: number }) =>
+    `API ${v.api.toFixed(1)} ms, Temporal dev server ${v.temporal.toFixed(1)} ms, load generator ${v.client.toFixed(1)} ms`;
+  line('CPU per clue (intake)', c(x.cpuMsPerCall.intake));
+  line('CPU per start (baseline)', c(x.cpuMsPerCall.baseline));
   line('load at end', x.load);
   line('reproduce', command);
 }
 
 if (require.main === module) {
   const a = args();
-  const o = { n: num(a, 'n', 1000), concurrency: num(a, 'concurrency', 20), rounds: num(a, 'rounds', 4) };
+  const o = {
+    n: num(a, 'n', 1000),
+    concurrency: num(a, 'concurrency', 20),
+    rounds: num(a, 'rounds', 4),
+    profileDir: a.profile,
+  };
   const command = `npx tsx bench/intake.ts --n=${o.n} --concurrency=${o.concurrency} --rounds=${o.rounds}`;
   header('Benchmark 1: intake vs raw workflow.start', command);
   runIntake(o)
