@@ -20,6 +20,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import os from 'node:os';
 import path from 'node:path';
 import { resolvePolicy } from '../src/context';
 import { mergePolicy, SECONDS_POLICY } from '../src/policy';
@@ -29,6 +30,8 @@ import type { ClueState } from '../workflows/clue.messages';
 import {
   args,
   closedLoop,
+  cpuBetween,
+  cpuSnapshot,
   freshDb,
   header,
   line,
@@ -47,10 +50,27 @@ import {
 const REMINDER_BEFORE_MS = 60_000;
 const RECIPIENTS = { reminder: 2, escalation: 3 }; // Tushan staff + head; + the coordinator for level 1
 
+/** CPU during the waves: the machine (all cores), and processes in cores (1.0 = one core busy). */
+export interface WaveCpu {
+  machineBusyPct: number;
+  temporalCores: number;
+  workerCores: number;
+  /** The bench process: SMTP sink (and, for the baseline, the in-process raw worker). */
+  benchCores?: number;
+  waveSeconds: number;
+}
+
 export interface FanoutResult {
   n: number;
   settings: { cache: number; activities: number; pool: number };
-  baseline: { lateness: Summary; fired: number; expected: number; wallMs: number; startsPerSec: number };
+  baseline: {
+    lateness: Summary;
+    fired: number;
+    expected: number;
+    wallMs: number;
+    startsPerSec: number;
+    cpu?: WaveCpu;
+  };
   product?: {
     reminder: Summary;
     escalation: Summary;
@@ -64,6 +84,7 @@ export interface FanoutResult {
     lastArrivalAfterLastDueMs: number;
     rssPeakMiB: number;
     rssEndMiB: number;
+    cpu: WaveCpu;
     dbRows: { reminders: number; escalations: number; outboxPending: number; superseded: number };
   };
   overlap: boolean;
@@ -103,6 +124,7 @@ async function waitForProgress(
 
 /** The raw engine: same instants, one no-op activity per instant. */
 async function runBaseline(o: {
+  temporalPid: number;
   n: number;
   lead: number;
   address: string;
@@ -137,7 +159,12 @@ async function runBaseline(o: {
     });
   });
   const expected = o.n * 2;
+  // CPU over the two waves only (from the first instant to the last stamp).
+  await sleep(Math.max(0, due0 - REMINDER_BEFORE_MS - Date.now()));
+  const w0 = Date.now();
+  const c0 = cpuSnapshot([o.temporalPid, process.pid]);
   await waitForProgress(() => fired.length, expected, due0 + 59_000, 'baseline stamps');
+  const cpu = cpuBetween(c0, cpuSnapshot([o.temporalPid, process.pid]), Date.now() - w0);
   worker.shutdown();
   await running;
   await conn.close();
@@ -147,6 +174,12 @@ async function runBaseline(o: {
     expected,
     wallMs: Date.now() - t0,
     startsPerSec: starts.perSecond,
+    cpu: {
+      machineBusyPct: cpu.busyPct,
+      temporalCores: cpu.cores[0] ?? 0,
+      workerCores: cpu.cores[1] ?? 0,
+      waveSeconds: (Date.now() - w0) / 1000,
+    },
   };
 }
 
@@ -172,6 +205,7 @@ export async function runFanout(o: {
     const baseline = o.skipBaseline
       ? { lateness: summarize([]), fired: 0, expected: 0, wallMs: 0, startsPerSec: 0 }
       : await runBaseline({
+          temporalPid: temporal.child.pid,
           n: o.n,
           lead: o.lead,
           address: temporal.address,
@@ -297,6 +331,9 @@ export async function runFanout(o: {
     const expectedMails = rows.length * (RECIPIENTS.reminder + RECIPIENTS.escalation);
     const lastDue = due0 + 59_000;
     let lastLoad = Date.now();
+    await sleep(Math.max(0, due0 - REMINDER_BEFORE_MS - Date.now()));
+    const w0 = Date.now();
+    const c0 = cpuSnapshot([temporal.child.pid, worker.pid, process.pid]);
     await waitForProgress(
       () => {
         if (Date.now() - lastLoad > 30_000) {
@@ -309,6 +346,8 @@ export async function runFanout(o: {
       lastDue,
       'emails',
     );
+    const cpu = cpuBetween(c0, cpuSnapshot([temporal.child.pid, worker.pid, process.pid]), Date.now() - w0);
+    const waveSeconds = (Date.now() - w0) / 1000;
     clearInterval(sampler);
     const rssEnd = memoryOf(worker.pid);
 
@@ -358,6 +397,13 @@ export async function runFanout(o: {
         lastArrivalAfterLastDueMs: lastArrival - lastDue,
         rssPeakMiB: Math.max(rssPeak, rssEnd.hwmMiB),
         rssEndMiB: rssEnd.rssMiB,
+        cpu: {
+          machineBusyPct: cpu.busyPct,
+          temporalCores: cpu.cores[0] ?? 0,
+          workerCores: cpu.cores[1] ?? 0,
+          benchCores: cpu.cores[2] ?? 0,
+          waveSeconds,
+        },
         dbRows: dbRows!,
       },
       overlap,
@@ -387,6 +433,13 @@ export function printFanout(x: FanoutResult, command: string): void {
     line(
       'baseline: raw timer + no-op activity',
       `late by ${s(x.baseline.lateness)}; fired ${x.baseline.fired}/${x.baseline.expected} (${x.baseline.startsPerSec.toFixed(0)} starts/s)`,
+    );
+  }
+  const bc = x.baseline.cpu;
+  if (bc) {
+    line(
+      'baseline CPU during the waves',
+      `${bc.waveSeconds.toFixed(0)} s: machine ${bc.machineBusyPct.toFixed(0)} % busy; Temporal dev server ${bc.temporalCores.toFixed(2)} cores, raw worker ${bc.workerCores.toFixed(2)}`,
     );
   }
   const p = x.product;
