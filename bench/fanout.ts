@@ -461,6 +461,10 @@ export function printFanout(x: FanoutResult, command: string): void {
     );
     line('last email after last due', `${(p.lastArrivalAfterLastDueMs / 1000).toFixed(1)} s`);
     line(
+      'CPU during the waves',
+      `${p.cpu.waveSeconds.toFixed(0)} s: machine ${p.cpu.machineBusyPct.toFixed(0)} % busy; Temporal dev server ${p.cpu.temporalCores.toFixed(2)} cores, worker ${p.cpu.workerCores.toFixed(2)}, SMTP sink ${(p.cpu.benchCores ?? 0).toFixed(2)}, rest (PostgreSQL, other processes) ${Math.max(0, (os.cpus().length * p.cpu.machineBusyPct) / 100 - p.cpu.temporalCores - p.cpu.workerCores - (p.cpu.benchCores ?? 0)).toFixed(2)}`,
+    );
+    line(
       'worker RSS',
       `peak ${p.rssPeakMiB.toFixed(0)} MiB, end ${p.rssEndMiB.toFixed(0)} MiB (target ≤ 1024)`,
     );
