@@ -62,7 +62,7 @@ export interface WaveCpu {
 
 export interface FanoutResult {
   n: number;
-  settings: { cache: number; activities: number; pool: number };
+  settings: { cache: number; activities: number; pool: number; store?: string };
   baseline: {
     lateness: Summary;
     fired: number;
@@ -219,7 +219,7 @@ export async function runFanout(o: {
     if (o.baselineOnly)
       return {
         n: o.n,
-        settings: { cache: o.cache, activities: o.activities, pool: o.pool },
+        settings: { cache: o.cache, activities: o.activities, pool: o.pool, store: temporal.store },
         baseline,
         product: undefined,
         overlap: false,
@@ -382,7 +382,7 @@ export async function runFanout(o: {
     );
     return {
       n: rows.length,
-      settings: { cache: o.cache, activities: o.activities, pool: o.pool },
+      settings: { cache: o.cache, activities: o.activities, pool: o.pool, store: temporal.store },
       baseline,
       product: {
         reminder: summarize(late.reminder),
@@ -427,7 +427,7 @@ export function printFanout(x: FanoutResult, command: string): void {
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} (workflow tasks: SDK defaults) DB pool=${x.settings.pool}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} (workflow tasks: SDK defaults) DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
   );
   if (x.baseline.expected) {
     line(

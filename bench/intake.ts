@@ -44,6 +44,7 @@ export interface IntakeResult {
   /** CPU milliseconds per clue / per start: the API process, the Temporal dev server, the bench process. */
   cpuMsPerCall: Record<'intake' | 'baseline', { api: number; temporal: number; client: number }>;
   load: string;
+  store: string;
 }
 
 export function intakeBody(i: number, tag: string) {
@@ -182,6 +183,7 @@ export async function runIntake(o: {
         },
       },
       load: loadAvg(),
+      store: temporal.store,
     };
   } finally {
     http.close();
@@ -211,6 +213,7 @@ export function printIntake(x: IntakeResult, command: string): void {
     `API ${v.api.toFixed(1)} ms, Temporal dev server ${v.temporal.toFixed(1)} ms, load generator ${v.client.toFixed(1)} ms`;
   line('CPU per clue (intake)', c(x.cpuMsPerCall.intake));
   line('CPU per start (baseline)', c(x.cpuMsPerCall.baseline));
+  line('dev server store', `${x.store} (BENCH_TEMPORAL_STORE)`);
   line('load at end', x.load);
   line('reproduce', command);
 }

@@ -280,6 +280,7 @@ export function tempDir(prefix: string): string {
 }
 
 export interface TemporalServer {
+  store: TemporalStore;
   address: string;
   port: number;
   dir: string;
@@ -292,7 +293,18 @@ export interface TemporalServer {
  * `temporal server start-dev` on a free (or given) port, headless, persisted to `<dir>/temporal.sqlite`
  * (the same flags as the embedded runtime), so it can be killed and started again on the same file.
  */
-export async function startTemporal(dir = tempDir('bench-temporal'), port?: number): Promise<TemporalServer> {
+export type TemporalStore = 'file' | 'wal' | 'memory';
+
+/**
+ * `store`: 'file' = what the embedded runtime runs (SQLite file, default pragmas: a journal sync per
+ * commit); 'wal' = the same file with `journal_mode=wal, synchronous=normal`; 'memory' = no file at all.
+ * BENCH_TEMPORAL_STORE sets the default.
+ */
+export async function startTemporal(
+  dir = tempDir('bench-temporal'),
+  port?: number,
+  store: TemporalStore = (process.env.BENCH_TEMPORAL_STORE as TemporalStore | undefined) ?? 'file',
+): Promise<TemporalServer> {
   const p = port ?? (await freePort());
   const sa = (t: string) => ({ KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' })[t] ?? t;
   const argv = [
@@ -307,14 +319,17 @@ export async function startTemporal(dir = tempDir('bench-temporal'), port?: numb
     '--namespace',
     'default',
   ];
-  argv.push('--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'error');
+  if (store !== 'memory') argv.push('--db-filename', path.join(dir, 'temporal.sqlite'));
+  if (store === 'wal')
+    argv.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  argv.push('--log-level', 'error');
   for (const a of SEARCH_ATTRIBUTES) argv.push('--search-attribute', `${a.name}=${sa(a.type)}`);
   const child = spawnChild(argv, {});
   await Promise.race([
     waitForPort(p, '127.0.0.1', 60_000),
     child.exited.then((c) => Promise.reject(new Error(`temporal exited ${c}: ${child.output()}`))),
   ]);
-  return { address: `127.0.0.1:${p}`, port: p, dir, child, stop: (signal) => child.kill(signal) };
+  return { store, address: `127.0.0.1:${p}`, port: p, dir, child, stop: (signal) => child.kill(signal) };
 }
 
 export interface BenchDb {
