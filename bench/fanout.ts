@@ -62,7 +62,14 @@ export interface WaveCpu {
 
 export interface FanoutResult {
   n: number;
-  settings: { cache: number; activities: number; pool: number; store?: string };
+  settings: {
+    cache: number;
+    activities: number;
+    pool: number;
+    stickyMs: number;
+    wfTasks: number;
+    store?: string;
+  };
   baseline: {
     lateness: Summary;
     fired: number;
@@ -131,6 +138,8 @@ async function runBaseline(o: {
   client: Client;
   cache: number;
   activities: number;
+  stickyMs: number;
+  wfTasks: number;
 }) {
   const fired: { key: string; late: number }[] = [];
   const conn = await NativeConnection.connect({ address: o.address });
@@ -145,6 +154,8 @@ async function runBaseline(o: {
     },
     maxCachedWorkflows: o.cache,
     maxConcurrentActivityTaskExecutions: o.activities,
+    maxConcurrentWorkflowTaskExecutions: o.wfTasks,
+    stickyQueueScheduleToStartTimeout: `${o.stickyMs}ms`,
   });
   const running = worker.run();
   const t0 = Date.now();
@@ -189,6 +200,8 @@ export async function runFanout(o: {
   cache: number;
   activities: number;
   pool: number;
+  stickyMs: number;
+  wfTasks: number;
   skipBaseline?: boolean;
   baselineOnly?: boolean;
   profileDir?: string;
@@ -212,6 +225,8 @@ export async function runFanout(o: {
           client,
           cache: o.cache,
           activities: o.activities,
+          stickyMs: o.stickyMs,
+          wfTasks: o.wfTasks,
         });
     during.push(loadAvg());
 
@@ -219,7 +234,14 @@ export async function runFanout(o: {
     if (o.baselineOnly)
       return {
         n: o.n,
-        settings: { cache: o.cache, activities: o.activities, pool: o.pool, store: temporal.store },
+        settings: {
+          cache: o.cache,
+          activities: o.activities,
+          pool: o.pool,
+          stickyMs: o.stickyMs,
+          wfTasks: o.wfTasks,
+          store: temporal.store,
+        },
         baseline,
         product: undefined,
         overlap: false,
@@ -245,6 +267,8 @@ export async function runFanout(o: {
       DATABASE_POOL_MAX: String(o.pool),
       WORKER_MAX_CACHED_WORKFLOWS: String(o.cache),
       WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
+      WORKER_STICKY_QUEUE_TIMEOUT_MS: String(o.stickyMs),
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
     });
     await worker.waitFor(/worker running/, 180_000);
     let rssPeak = 0;
@@ -382,7 +406,14 @@ export async function runFanout(o: {
     );
     return {
       n: rows.length,
-      settings: { cache: o.cache, activities: o.activities, pool: o.pool, store: temporal.store },
+      settings: {
+        cache: o.cache,
+        activities: o.activities,
+        pool: o.pool,
+        stickyMs: o.stickyMs,
+        wfTasks: o.wfTasks,
+        store: temporal.store,
+      },
       baseline,
       product: {
         reminder: summarize(late.reminder),
@@ -427,7 +458,7 @@ export function printFanout(x: FanoutResult, command: string): void {
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} (workflow tasks: SDK defaults) DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
   );
   if (x.baseline.expected) {
     line(
@@ -498,11 +529,13 @@ if (require.main === module) {
     cache: num(a, 'cache', 1000),
     activities: num(a, 'activities', 100),
     pool: num(a, 'pool', 10),
+    stickyMs: num(a, 'sticky', 10_000),
+    wfTasks: num(a, 'wf-tasks', 40),
     skipBaseline: a['skip-baseline'] === 'true',
     baselineOnly: a['baseline-only'] === 'true',
     profileDir: a.profile,
   };
-  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}`;
+  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool} --sticky=${o.stickyMs} --wf-tasks=${o.wfTasks}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}`;
   quietTemporal();
   header('Benchmark 2: deadline fan-out', command);
   runFanout(o)

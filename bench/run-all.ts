@@ -63,7 +63,15 @@ async function main() {
   });
   await step('fanout', async () => {
     const n = full ? 5000 : 200;
-    const o = { n, lead: full ? 420 : 30, cache: 1000, activities: 100, pool: 10 };
+    const o = {
+      n,
+      lead: full ? 420 : 30,
+      cache: 1000,
+      activities: 100,
+      pool: 10,
+      stickyMs: 10_000,
+      wfTasks: 40,
+    };
     const cmd = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool}`;
     header('Benchmark 2: deadline fan-out', cmd);
     const x = await runFanout(o);

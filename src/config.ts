@@ -97,6 +97,9 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  /** How long a workflow task waits on the worker's sticky queue before any worker may take it (SDK default 10 s). */
+  WORKER_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
 });
 
 export interface Config {
@@ -124,7 +127,12 @@ export interface Config {
   policeWebhook: { url: string; secret: string } | undefined;
   seedDemo: 'auto' | 'true' | 'false';
   units: { districtOffice: string; police: string };
-  worker: { maxCachedWorkflows: number; maxConcurrentActivities: number };
+  worker: {
+    maxCachedWorkflows: number;
+    maxConcurrentActivities: number;
+    stickyQueueTimeoutMs: number;
+    maxConcurrentWorkflowTasks: number;
+  };
 }
 
 /** Parse the environment; throws naming every bad variable. */
@@ -177,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      stickyQueueTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_MS,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },
   };
 }

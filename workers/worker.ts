@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { loadConfig, type Config } from '../src/config';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -12,10 +13,29 @@ export interface WorkerParams {
   deps: ActivityDeps;
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
+  /** Sticky queue schedule-to-start timeout; unset: WORKER_STICKY_QUEUE_TIMEOUT_MS. */
+  stickyQueueTimeoutMs?: number;
+  /** Concurrent workflow tasks; unset: WORKER_MAX_CONCURRENT_WORKFLOW_TASKS. */
+  maxConcurrentWorkflowTasks?: number;
   extra?: Partial<WorkerOptions>;
 }
 
+/** Tuning from the environment (the entry points parse the same variables); defaults when unset or invalid. */
+function envTuning(): Partial<Config['worker']> {
+  try {
+    return loadConfig(process.env).worker;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Tuning (BENCHMARKS.md, deadline fan-out): the cache holds the workflows whose timers fire together,
+ * or each of them costs a sticky-queue timeout; the sticky timeout bounds that cost when it does not.
+ */
 export async function createWorker(p: WorkerParams): Promise<Worker> {
+  const env = envTuning();
+  const sticky = p.stickyQueueTimeoutMs ?? env.stickyQueueTimeoutMs;
   return Worker.create({
     connection: p.connection,
     namespace: p.namespace,
@@ -24,6 +44,8 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     activities: createActivities(p.deps),
     maxCachedWorkflows: p.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: p.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: p.maxConcurrentWorkflowTasks ?? env.maxConcurrentWorkflowTasks,
+    stickyQueueScheduleToStartTimeout: sticky === undefined ? undefined : `${sticky}ms`,
     ...p.extra,
   });
 }
