@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
 import type { Orm } from '../src/db/orm';
-import { sql } from '../src/db/sql';
+import { likeEscape, pgTextArray, sql } from '../src/db/sql';
 import { formatLocal } from '../src/format';
 import { t, type MessageKey } from '../src/i18n';
 import type { Locale, Role } from '../src/domain/enums';
@@ -196,7 +196,7 @@ export function createActivities(deps: ActivityDeps) {
           or (unit_id = any(?::text[]) and is_unit_head)
           or role = any(?::text[]))
         order by id`,
-      [toPgArray(a.unitIds ?? []), toPgArray(a.unitHeadsOf ?? []), toPgArray(a.roles ?? [])],
+      [pgTextArray(a.unitIds ?? []), pgTextArray(a.unitHeadsOf ?? []), pgTextArray(a.roles ?? [])],
     );
   }
 
@@ -222,7 +222,7 @@ export function createActivities(deps: ActivityDeps) {
         { id: number; key: string; to_addr: string; subject: string; body: string; message_id: string }[]
       >(
         `select id, key, to_addr, subject, body, message_id from mail_outbox where status = 'pending' and key like ? order by id`,
-        [`${escapeLike(keyPrefix)}%`],
+        [`${likeEscape(keyPrefix)}%`],
       );
     let failures = 0;
     let lastError: unknown;
@@ -713,10 +713,4 @@ export async function postWebhook(
 
 function toDate(ms: number | null | undefined): Date | null {
   return ms === null || ms === undefined ? null : new Date(ms);
-}
-function toPgArray(xs: string[]): string {
-  return `{${xs.map((x) => `"${x.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
-}
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }

@@ -1,6 +1,7 @@
 /** Clue routes: intake, lists, detail, timeline, and one route per transition (each a Temporal Update). */
 import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { likeEscape } from '../../src/db/sql';
 import { z } from 'zod';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { AppContext } from '../../src/context';
@@ -605,7 +606,4 @@ export function decodeCursor(s: string): { createdAt: string; id: string } {
       errors: [{ path: ['cursor'], message: 'invalid cursor' }],
     });
   }
-}
-export function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }

@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { sql } from '../db/sql';
+import { likeEscape, sql } from '../db/sql';
 import { CLUE_STAGES, GRADES, KEY_AREAS, KEY_BEHAVIOURS, LOCALES, SOURCE_CHANNELS } from '../domain/enums';
 
 export type LedgerKind = 'risks' | 'keyClues';
@@ -95,10 +95,6 @@ export interface LedgerTotals {
   open: number;
   overdue: number;
   byGrade: Record<string, number>;
-}
-
-export function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
 /** China Standard Time day boundaries (the calendars and every displayed time are UTC+8). */

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgTextArray } from '../db/sql';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { encryptReporter, type Reporter } from '../auth/reporter';
 import { normalizeSubjectName, validateCreditCode } from '../domain/credit-code';
@@ -158,7 +159,7 @@ export async function registerClue(
         c.subject.operatingPlace ?? null,
         c.subject.frequentChanges ?? false,
         c.keyArea,
-        pgArray(c.keyBehaviours),
+        pgTextArray(c.keyBehaviours),
         c.online,
         c.amountCny,
         c.participants,
@@ -167,7 +168,7 @@ export async function registerClue(
         c.keyBehaviours.some((b) => VULNERABLE.includes(b)),
         c.reporter ? encryptReporter(ctx.reporterKey, c.reporter) : null,
         c.leadUnitId,
-        pgArray(c.coHandlingUnitIds ?? []),
+        pgTextArray(c.coHandlingUnitIds ?? []),
         dup[0]?.id ?? null,
         score,
         grade,
@@ -244,10 +245,6 @@ export async function ensureStarted(
     duplicateOfId: row.duplicate_of_id,
     created,
   };
-}
-
-function pgArray(xs: string[]): string {
-  return `{${xs.map((x) => `"${x.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }
 
 /**
