@@ -269,6 +269,7 @@ export async function runFanout(o: {
       WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
       WORKER_STICKY_QUEUE_TIMEOUT_MS: String(o.stickyMs),
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
+      // Anything else the worker reads (WORKER_MAX_WORKFLOW_TASK_POLLS, WORKER_NONSTICKY_TO_STICKY_POLL_RATIO) comes from the environment.
     });
     await worker.waitFor(/worker running/, 180_000);
     let rssPeak = 0;
@@ -458,7 +459,7 @@ export function printFanout(x: FanoutResult, command: string): void {
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms workflowTaskPolls=${process.env.WORKER_MAX_WORKFLOW_TASK_POLLS ?? 10} nonStickyRatio=${process.env.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO ?? 0.2} DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
   );
   if (x.baseline.expected) {
     line(

@@ -100,6 +100,9 @@ const envSchema = z.object({
   /** How long a workflow task waits on the worker's sticky queue before any worker may take it (SDK default 10 s). */
   WORKER_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+  /** Concurrent workflow-task polls, and the share of them on the shared (non-sticky) queue (SDK: 10 and 0.2). */
+  WORKER_MAX_WORKFLOW_TASK_POLLS: z.coerce.number().int().min(2).default(10),
+  WORKER_NONSTICKY_TO_STICKY_POLL_RATIO: z.coerce.number().min(0.1).max(10).default(0.2),
 });
 
 export interface Config {
@@ -132,6 +135,8 @@ export interface Config {
     maxConcurrentActivities: number;
     stickyQueueTimeoutMs: number;
     maxConcurrentWorkflowTasks: number;
+    maxWorkflowTaskPolls: number;
+    nonStickyToStickyPollRatio: number;
   };
 }
 
@@ -187,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       stickyQueueTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_MS,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxWorkflowTaskPolls: e.WORKER_MAX_WORKFLOW_TASK_POLLS,
+      nonStickyToStickyPollRatio: e.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO,
     },
   };
 }

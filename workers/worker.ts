@@ -46,6 +46,14 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     maxConcurrentActivityTaskExecutions: p.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: p.maxConcurrentWorkflowTasks ?? env.maxConcurrentWorkflowTasks,
     stickyQueueScheduleToStartTimeout: sticky === undefined ? undefined : `${sticky}ms`,
+    maxConcurrentWorkflowTaskPolls:
+      env.maxWorkflowTaskPolls === undefined
+        ? undefined
+        : Math.min(
+            env.maxWorkflowTaskPolls,
+            p.maxConcurrentWorkflowTasks ?? env.maxConcurrentWorkflowTasks ?? 40,
+          ),
+    nonStickyToStickyPollRatio: env.nonStickyToStickyPollRatio,
     ...p.extra,
   });
 }
