@@ -40,11 +40,7 @@ import {
 } from './lib';
 
 /** The indexes added by src/db/migrations/Migration20261126040000_read_indexes.ts. */
-const READ_INDEXES = [
-  'escalations_status_level_desc_due_at_index',
-  'clues_grade_created_at_id_index',
-  'clues_created_at_id_index',
-];
+const READ_INDEXES = ['escalations_status_level_desc_due_at_index', 'clues_created_at_id_index'];
 
 const UNITS = [
   'tushan-scenic-area',
@@ -311,6 +307,7 @@ export async function runLedger(o: {
       return last ? { createdAt: String(last.created_at), id: last.id } : undefined;
     };
     const plans = [
+      await explain('ledger, coordinator, no filter, page 1', ledgerSql({ limit: 50 })),
       await explain(
         'ledger, coordinator, rare combination (grade I, finance-bureau), page 1',
         ledgerSql({ grade: 'I', unit: 'finance-bureau', limit: 50 }),
