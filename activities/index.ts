@@ -8,11 +8,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
 import type { Orm } from '../src/db/orm';
-import { likeEscape, pgTextArray, sql } from '../src/db/sql';
+import { pgTextArray, sql } from '../src/db/sql';
 import { formatLocal } from '../src/format';
 import { t, type MessageKey } from '../src/i18n';
 import type { Locale, Role } from '../src/domain/enums';
 import { messageIdFor, type Mailer } from '../src/mail/mailer';
+import { createOutboxSender, type OutboxSender } from '../src/mail/outbox';
 import { computeDigest, digestNotification } from '../src/reports/digest';
 import type { ClockRowInput, TimelineEventInput } from '../workflows/clue.workflow';
 
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   policeWebhook?: { url: string; secret: string };
   log?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+  /** Shared with the worker's outbox relay (one lease and one accepted-but-unrecorded set per process). */
+  outbox?: OutboxSender;
 }
 
 export interface Owner {
@@ -187,6 +190,7 @@ export function render(
 
 export function createActivities(deps: ActivityDeps) {
   const em = (): EntityManager => deps.orm.em.fork() as EntityManager;
+  const outbox = deps.outbox ?? createOutboxSender(deps);
 
   async function recipients(e: EntityManager, a: Audience): Promise<Recipient[]> {
     return e.getConnection().execute<Recipient[]>(
@@ -205,61 +209,6 @@ export function createActivities(deps: ActivityDeps) {
       .getConnection()
       .execute<{ id: string; name_zh: string; name_en: string }[]>('select id, name_zh, name_en from units');
     return new Map(rows.map((r) => [r.id, { zh: r.name_zh, en: r.name_en }]));
-  }
-
-  /**
-   * Outbox rows this process has handed to the SMTP server (250 received) but not yet marked sent.
-   * Only rows between the send and a failed mark stay here; a process that dies loses it, and then the
-   * retry resends with the same Message-ID (the ambiguous case, see RELIABILITY.md).
-   */
-  const acceptedUnrecorded = new Map<number, number>();
-
-  /** Send every pending outbox row of this key; a failure throws so Temporal retries the activity. */
-  async function deliver(e: EntityManager, keyPrefix: string): Promise<number> {
-    const rows = await e
-      .getConnection()
-      .execute<
-        { id: number; key: string; to_addr: string; subject: string; body: string; message_id: string }[]
-      >(
-        `select id, key, to_addr, subject, body, message_id from mail_outbox where status = 'pending' and key like ? order by id`,
-        [`${likeEscape(keyPrefix)}%`],
-      );
-    let failures = 0;
-    let lastError: unknown;
-    for (const r of rows) {
-      try {
-        // A retry after the server accepted the message but the 'sent' mark failed (database away)
-        // records it without sending it again (drills/pg-outage.ts).
-        if (!acceptedUnrecorded.has(r.id)) {
-          await deps.mailer.send({
-            to: r.to_addr,
-            subject: r.subject,
-            text: r.body,
-            messageId: r.message_id,
-          });
-          acceptedUnrecorded.set(r.id, Date.now());
-        }
-        await e
-          .getConnection()
-          .execute(
-            `update mail_outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = ?`,
-            [r.id],
-          );
-        acceptedUnrecorded.delete(r.id);
-      } catch (err) {
-        failures += 1;
-        lastError = err;
-        await e
-          .getConnection()
-          .execute(`update mail_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [
-            String((err as Error).message).slice(0, 500),
-            r.id,
-          ]);
-      }
-    }
-    if (failures > 0)
-      throw new Error(`${failures} email(s) not delivered yet: ${(lastError as Error).message}`);
-    return rows.length;
   }
 
   async function notify(n: NotifyInput): Promise<{ recipients: number }> {
@@ -297,7 +246,11 @@ export function createActivities(deps: ActivityDeps) {
         );
       }
     });
-    await deliver(e, `${n.key}|`);
+    // Sent now if the SMTP server takes it; otherwise left pending for the relay, so the workflow that
+    // notified goes on (an outage delays emails, never escalations or stage changes).
+    const d = await outbox.deliverKey(`${n.key}|`);
+    if (d.deferred > 0)
+      deps.log?.warn({ kind: n.kind, deferred: d.deferred }, 'email deferred to the outbox relay');
     return { recipients: users.length };
   }
 

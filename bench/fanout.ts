@@ -459,7 +459,7 @@ export function printFanout(x: FanoutResult, command: string): void {
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms workflowTaskPolls=${process.env.WORKER_MAX_WORKFLOW_TASK_POLLS ?? 10} nonStickyRatio=${process.env.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO ?? 0.2} DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'file'}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms workflowTaskPolls=${process.env.WORKER_MAX_WORKFLOW_TASK_POLLS ?? 10} nonStickyRatio=${process.env.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO ?? 0.2} DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'wal'}`,
   );
   if (x.baseline.expected) {
     line(

@@ -296,14 +296,14 @@ export interface TemporalServer {
 export type TemporalStore = 'file' | 'wal' | 'memory';
 
 /**
- * `store`: 'file' = what the embedded runtime runs (SQLite file, default pragmas: a journal sync per
- * commit); 'wal' = the same file with `journal_mode=wal, synchronous=normal`; 'memory' = no file at all.
- * BENCH_TEMPORAL_STORE sets the default.
+ * `store`: 'wal' = what the embedded runtime runs (SQLite file, `journal_mode=wal, synchronous=normal`,
+ * `src/temporal/dev-server.ts`); 'file' = the same file with SQLite's default pragmas (a journal sync per
+ * commit); 'memory' = no file at all. BENCH_TEMPORAL_STORE sets the default.
  */
 export async function startTemporal(
   dir = tempDir('bench-temporal'),
   port?: number,
-  store: TemporalStore = (process.env.BENCH_TEMPORAL_STORE as TemporalStore | undefined) ?? 'file',
+  store: TemporalStore = (process.env.BENCH_TEMPORAL_STORE as TemporalStore | undefined) ?? 'wal',
 ): Promise<TemporalServer> {
   const p = port ?? (await freePort());
   const sa = (t: string) => ({ KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' })[t] ?? t;

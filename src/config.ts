@@ -75,6 +75,8 @@ const envSchema = z.object({
   ),
   MAIL_FROM: z.string().default('District Office <noreply@district.local>'),
   OUTBOX_DIR: z.string().default('.outbox'),
+  /** How often the worker's relay retries emails the SMTP server did not take at once. */
+  MAIL_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   DEADLINE_POLICY: z.string().optional(),
   REPORTER_KEY: z
     .string()
@@ -123,7 +125,7 @@ export interface Config {
     devUiPort: number;
   };
   database: { url: string | undefined; poolMax: number; dataDir: string; embeddedPort: number };
-  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string; relayIntervalMs: number };
   policy: DeadlinePolicy;
   reporterKey: string | undefined;
   logLevel: string;
@@ -178,7 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataDir: e.DATA_DIR,
       embeddedPort: e.EMBEDDED_PG_PORT,
     },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: e.OUTBOX_DIR },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      outboxDir: e.OUTBOX_DIR,
+      relayIntervalMs: e.MAIL_RELAY_INTERVAL_MS,
+    },
     policy: parsePolicyVar(e.DEADLINE_POLICY),
     reporterKey: e.REPORTER_KEY,
     logLevel: e.LOG_LEVEL,

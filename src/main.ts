@@ -7,7 +7,7 @@ import { loadConfig } from './config';
 import { createLogger } from './log';
 import { connectWorker, startRuntime } from './runtime';
 import { createApp } from '../api/app';
-import { createWorker } from '../workers/worker';
+import { createServiceWorker } from '../workers/worker';
 import { fullApiExtras } from '../api/extras';
 import { resumeStalledIntakes } from './services/clues';
 import { ensureDigestSchedule } from './reports/digest';
@@ -18,13 +18,12 @@ export async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const rt = await startRuntime(config, log);
   const workerConn = await connectWorker(rt.temporalAddress);
-  const worker = await createWorker({
+  const { worker, relay } = await createServiceWorker({
     connection: workerConn,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { orm: rt.ctx.orm, mailer: rt.mailer, policeWebhook: config.policeWebhook, log },
-    maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    maxConcurrentActivities: config.worker.maxConcurrentActivities,
+    config,
+    orm: rt.ctx.orm,
+    mailer: rt.mailer,
+    log,
   });
   const workerDone = worker.run();
   await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
@@ -61,6 +60,7 @@ export async function main(): Promise<void> {
     // The SDK's runtime also reacts to SIGINT/SIGTERM and may already be draining the worker.
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => undefined);
+    await relay.stop();
     await workerConn.close();
     await rt.stop();
     process.exit(0);

@@ -2,7 +2,7 @@
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { connectWorker, startRuntime } from '../src/runtime';
-import { createWorker } from './worker';
+import { createServiceWorker } from './worker';
 import { ensureDigestSchedule } from '../src/reports/digest';
 import { resumeStalledIntakes } from '../src/services/clues';
 
@@ -11,19 +11,19 @@ async function main() {
   const log = createLogger(config.logLevel);
   const rt = await startRuntime(config, log, { seed: false });
   const conn = await connectWorker(rt.temporalAddress);
-  const worker = await createWorker({
+  const { worker, relay } = await createServiceWorker({
     connection: conn,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { orm: rt.ctx.orm, mailer: rt.mailer, policeWebhook: config.policeWebhook, log },
-    maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    maxConcurrentActivities: config.worker.maxConcurrentActivities,
+    config,
+    orm: rt.ctx.orm,
+    mailer: rt.mailer,
+    log,
   });
   // The SDK's runtime installs SIGINT/SIGTERM handlers that drain the worker; run() then resolves.
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
   await resumeStalledIntakes(rt.ctx);
   await worker.run();
+  await relay.stop();
   await conn.close();
   await rt.stop();
 }

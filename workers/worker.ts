@@ -3,6 +3,9 @@ import path from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { loadConfig, type Config } from '../src/config';
+import type { Orm } from '../src/db/orm';
+import type { Mailer } from '../src/mail/mailer';
+import { createOutboxSender, startOutboxRelay, type OutboxRelay } from '../src/mail/outbox';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -56,4 +59,28 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     nonStickyToStickyPollRatio: env.nonStickyToStickyPollRatio,
     ...p.extra,
   });
+}
+
+/**
+ * The worker as the entry points run it (`npm start`, `npm run start:worker`): configured from `config`,
+ * with the outbox relay that sends the emails the SMTP server did not take at once.
+ */
+export async function createServiceWorker(o: {
+  connection: NativeConnection;
+  config: Config;
+  orm: Orm;
+  mailer: Mailer;
+  log: NonNullable<ActivityDeps['log']>;
+}): Promise<{ worker: Worker; relay: OutboxRelay }> {
+  const outbox = createOutboxSender({ orm: o.orm, mailer: o.mailer });
+  const worker = await createWorker({
+    connection: o.connection,
+    namespace: o.config.temporal.namespace,
+    taskQueue: o.config.temporal.taskQueue,
+    deps: { orm: o.orm, mailer: o.mailer, policeWebhook: o.config.policeWebhook, log: o.log, outbox },
+    maxCachedWorkflows: o.config.worker.maxCachedWorkflows,
+    maxConcurrentActivities: o.config.worker.maxConcurrentActivities,
+  });
+  const relay = startOutboxRelay(outbox, { intervalMs: o.config.mail.relayIntervalMs, log: o.log });
+  return { worker, relay };
 }

@@ -60,6 +60,13 @@ export async function startDevServer(o: {
     o.namespace,
     '--db-filename',
     path.resolve(o.dataDir, 'temporal.sqlite'),
+    // WAL: one fsync per checkpoint instead of per commit — 3.4× the start rate and no multi-second
+    // timer tails (BENCHMARKS.md §2). A crashed process loses nothing; a power cut may lose the last
+    // commits, never the file.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     '--log-level',
     'error',
   ];

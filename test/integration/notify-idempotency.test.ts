@@ -2,18 +2,19 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { createSmtpMailer } from '../../src/mail/mailer';
-import { eventually, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
+import { createOutboxSender, type OutboxSender } from '../../src/mail/outbox';
+import { freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
 
 let db: TestDb;
 let smtp: TestSmtp;
 let acts: ReturnType<typeof createActivities>;
+let outbox: OutboxSender;
 
 beforeAll(async () => {
   [db, smtp] = await Promise.all([freshDatabase(), startSmtp()]);
-  acts = createActivities({
-    orm: db.orm,
-    mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>'),
-  });
+  const mailer = createSmtpMailer(smtp.url, 'District Office <noreply@district.local>');
+  outbox = createOutboxSender({ orm: db.orm, mailer });
+  acts = createActivities({ orm: db.orm, mailer, outbox });
 });
 afterAll(async () => {
   await Promise.all([db?.close(), smtp?.close()]);
@@ -53,7 +54,7 @@ describe('reminder activity idempotency', () => {
     expect(smtp.mails.filter((m) => m.to.includes('changhuai@district.local'))).toHaveLength(1);
   });
 
-  test('a transient SMTP failure fails the attempt; the retry delivers exactly one email and keeps one row', async () => {
+  test('a transient SMTP failure leaves the email pending without failing the activity; the relay then delivers exactly one and the row stays one', async () => {
     const env = new MockActivityEnvironment();
     const input = {
       key: 'clue:c-2:verification-1:g0:r1',
@@ -62,13 +63,20 @@ describe('reminder activity idempotency', () => {
     };
     const before = smtp.mails.length;
     smtp.failNext(1);
-    await expect(env.run(acts.sendReminder, input)).rejects.toThrow(/not delivered/);
-    const [pending] = await db.q<{ status: string; attempts: number }[]>(
-      `select status, attempts from mail_outbox where key like 'reminder:clue:c-2:%'`,
-    );
-    expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
     await env.run(acts.sendReminder, input);
-    await eventually(() => expect(smtp.mails.length - before).toBe(1));
+    const [pending] = await db.q<{ status: string; attempts: number; waits: boolean }[]>(
+      `select status, attempts, not_before > now() as waits from mail_outbox where key like 'reminder:clue:c-2:%'`,
+    );
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1, waits: true });
+    // A retried activity inside the backoff sends nothing: the row is the relay's now.
+    await env.run(acts.sendReminder, input);
+    expect(smtp.mails.length - before).toBe(0);
+    await db.q(
+      `update mail_outbox set not_before = now() - interval '1 second' where key like 'reminder:clue:c-2:%'`,
+    );
+    expect(await outbox.relayOnce()).toMatchObject({ sent: 1, deferred: 0 });
+    expect(await outbox.relayOnce()).toMatchObject({ sent: 0, deferred: 0 });
+    expect(smtp.mails.length - before).toBe(1);
     expect(await db.q(`select 1 from notifications where key like 'reminder:clue:c-2:%'`)).toHaveLength(1);
     const [sent] = await db.q<{ status: string }[]>(
       `select status from mail_outbox where key like 'reminder:clue:c-2:%'`,

@@ -126,6 +126,8 @@ export interface MailOutbox {
   lastError?: string | null;
   createdAt: Date;
   sentAt?: Date | null;
+  /** A sender's lease while it sends, or the next try after a failure (src/mail/outbox.ts). */
+  notBefore?: Date | null;
 }
 export const MailOutboxSchema = new EntitySchema<MailOutbox>({
   name: 'MailOutbox',
@@ -143,6 +145,7 @@ export const MailOutboxSchema = new EntitySchema<MailOutbox>({
     lastError: { type: 'text', nullable: true },
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     sentAt: { type: 'datetime', nullable: true },
+    notBefore: { type: 'datetime', nullable: true },
   },
 });
 
