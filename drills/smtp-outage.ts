@@ -4,10 +4,12 @@
  * per (business key, recipient).
  *
  * Phases (full size): down 60 s → 421 for 20 s (every other greeting, and the end of DATA) → drop
- * after DATA for 20 s → normal. In the drop phase the server stores the message and answers 250,
- * but the sender never hears it: the ambiguous case. The activity fails, Temporal retries it, and the
- * message is sent again with the same deterministic Message-ID — a second copy at the server that a
- * mailbox collapses. Those copies are counted apart; any other repeat, and any loss, fails the drill.
+ * after DATA for 20 s → normal. The workflows must not wait for the mail server: escalations are
+ * recorded on time and the outbox relay (src/mail/outbox.ts) sends the emails after recovery. In the
+ * drop phase the server stores the message and answers 250, but the sender never hears it: the
+ * ambiguous case. The relay sends it again with the same deterministic Message-ID — a second copy at
+ * the server that a mailbox collapses. Those copies are counted apart; any other repeat, and any loss,
+ * fails the drill.
  *
  *   npx tsx drills/smtp-outage.ts [--n=200] [--down=60] [--phase=20]
  */

@@ -8,7 +8,8 @@
  * reminder and the level-1 escalation sent) with no row or email lost or doubled per business key.
  *
  * An email accepted by the SMTP server in the instant before the kill, but not yet marked sent in
- * the outbox, is resent by the retried activity with the same Message-ID (at-least-once; the mailbox
+ * the outbox, is resent (by the outbox relay once the dead worker's lease on the row has expired)
+ * with the same Message-ID (at-least-once; the mailbox
  * keeps one). Such sends are identified at the moment of the kill (outbox row pending, Message-ID
  * already at the server) and reported separately; any other repeat fails the drill.
  *

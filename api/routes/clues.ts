@@ -566,12 +566,24 @@ export function isoFromPg(v: unknown): string | null {
   return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
 }
 
+/** Column name → [camelCase name, is a timestamp column]; a ledger page repeats the same few keys. */
+const columnNames = new Map<string, [string, boolean]>();
+function columnName(k: string): [string, boolean] {
+  let c = columnNames.get(k);
+  if (!c) {
+    c = [k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()), /(^|_)at$/.test(k)];
+    if (columnNames.size < 1000) columnNames.set(k, c);
+  }
+  return c;
+}
+
 /** snake_case row → camelCase object; timestamp columns (`*_at`) become ISO-8601. */
 export function camel(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) {
-    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] =
-      /(^|_)at$/.test(k) || v instanceof Date ? isoFromPg(v) : v;
+  for (const k in row) {
+    const v = row[k];
+    const [name, isTime] = columnName(k);
+    out[name] = isTime || v instanceof Date ? isoFromPg(v) : v;
   }
   return out;
 }

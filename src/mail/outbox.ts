@@ -17,6 +17,8 @@ import type { Mailer } from './mailer';
 
 /** Longer than one send can take (the SMTP transport's connection + greeting + socket timeouts: 40 s). */
 export const LEASE_SECONDS = 60;
+/** SMTP sessions a relay pass opens at once (a backlog after an outage drains ~8× faster than one by one). */
+export const RELAY_CONNECTIONS = 8;
 /** Seconds before the next try after `attempts` failures: 1, 2, 4 … capped at one minute. */
 export const backoffSeconds = (attempts: number): number => Math.min(60, 2 ** Math.max(0, attempts - 1));
 
@@ -82,43 +84,63 @@ export function createOutboxSender(deps: { orm: Orm; mailer: Mailer }): OutboxSe
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  async function send(rows: Row[]): Promise<DeliveryResult> {
+  /**
+   * Sends `rows` over up to `connections` SMTP sessions at once. The first refusal stops new sends: the
+   * failed rows count an attempt, the untried ones just wait with them (the server is away, not the row).
+   */
+  async function send(rows: Row[], connections: number): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, deferred: 0 };
-    for (const [i, r] of rows.entries()) {
-      try {
-        await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
-      } catch (err) {
-        // The server is away or refusing: this row and the rest of the batch wait for the relay.
-        result.lastError = String((err as Error).message).slice(0, 500);
-        const rest = rows.slice(i);
-        result.deferred += rest.length;
-        await exec(
-          `update mail_outbox set attempts = attempts + 1, last_error = ?, not_before = now() + make_interval(secs => ?) where id = ?`,
-          [result.lastError, backoffSeconds(r.attempts + 1), r.id],
-        );
-        if (rest.length > 1)
-          await exec(
-            `update mail_outbox set not_before = now() + make_interval(secs => ?) where id = any(?::int[])`,
-            [backoffSeconds(r.attempts + 1), `{${rest.slice(1).map((x) => x.id)}}`],
-          );
-        return result;
+    const failed: Row[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (failed.length === 0 && next < rows.length) {
+        const r = rows[next++]!;
+        try {
+          await deps.mailer.send({
+            to: r.to_addr,
+            subject: r.subject,
+            text: r.body,
+            messageId: r.message_id,
+          });
+        } catch (err) {
+          result.lastError ??= String((err as Error).message).slice(0, 500);
+          failed.push(r);
+          continue;
+        }
+        acceptedUnrecorded.add(r.id);
+        await markSent(r.id);
+        acceptedUnrecorded.delete(r.id);
+        result.sent += 1;
       }
-      acceptedUnrecorded.add(r.id);
-      await markSent(r.id);
-      acceptedUnrecorded.delete(r.id);
-      result.sent += 1;
-    }
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(connections, rows.length) }, lane));
+    const untried = rows.slice(next);
+    for (const r of failed)
+      await exec(
+        `update mail_outbox set attempts = attempts + 1, last_error = ?, not_before = now() + make_interval(secs => ?) where id = ?`,
+        [result.lastError, backoffSeconds(r.attempts + 1), r.id],
+      );
+    if (untried.length > 0)
+      await exec(
+        `update mail_outbox set not_before = now() + make_interval(secs => ?) where id = any(?::int[])`,
+        [backoffSeconds(Math.max(...failed.map((r) => r.attempts + 1))), `{${untried.map((r) => r.id)}}`],
+      );
+    result.deferred = failed.length + untried.length;
+    // A database failure (the sent mark) fails the pass; the accepted rows are recorded by the next one.
+    const broken = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (broken) throw broken.reason;
     return result;
   }
 
   return {
     async deliverKey(keyPrefix) {
       await recordAccepted();
-      return send(await claim(keyPrefix, 100));
+      // One session per activity: up to maxConcurrentActivities notify at once already.
+      return send(await claim(keyPrefix, 100), 1);
     },
-    async relayOnce(limit = 50) {
+    async relayOnce(limit = 100) {
       await recordAccepted();
-      return send(await claim(undefined, limit));
+      return send(await claim(undefined, limit), RELAY_CONNECTIONS);
     },
   };
 }
@@ -139,7 +161,7 @@ export function startOutboxRelay(
     log?: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
   },
 ): OutboxRelay {
-  const batch = o.batch ?? 50;
+  const batch = o.batch ?? 100;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
