@@ -38,6 +38,9 @@ export interface Principal {
   tokenId: string;
 }
 
+/** Token id → when this process last wrote its `last_used_at`. */
+const lastUseWritten = new Map<string, number>();
+
 /** Looks a bearer token up; undefined for unknown, expired, revoked tokens or inactive users. */
 export async function authenticate(em: EntityManager, token: string): Promise<Principal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;
@@ -58,14 +61,20 @@ export async function authenticate(em: EntityManager, token: string): Promise<Pr
   );
   const r = rows[0];
   if (!r) return undefined;
-  // Last use, at most once a minute per token (for `admin tokens list`); never blocks the request.
-  void em
-    .getConnection()
-    .execute(
-      `update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
-      [r.token_id],
-    )
-    .catch(() => undefined);
+  // Last use, at most once a minute per token (for `admin tokens list`); never blocks the request,
+  // and this process does not even ask the database within the minute (one statement less per request).
+  const now = Date.now();
+  if ((lastUseWritten.get(r.token_id) ?? 0) < now - 60_000) {
+    if (lastUseWritten.size >= 10_000) lastUseWritten.clear();
+    lastUseWritten.set(r.token_id, now);
+    void em
+      .getConnection()
+      .execute(
+        `update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+        [r.token_id],
+      )
+      .catch(() => undefined);
+  }
   return {
     userId: r.user_id,
     name: r.name,

@@ -189,7 +189,31 @@ export async function registerClue(
     }
     throw err;
   }
-  return ensureStarted(ctx, id, true);
+  return ensureStarted(ctx, id, true, {
+    id,
+    ref,
+    grade,
+    risk_score: score,
+    key_clue: keyClue,
+    duplicate_of_id: dup[0]?.id ?? null,
+    lead_unit_id: c.leadUnitId,
+    co_handling_unit_ids: c.coHandlingUnitIds ?? [],
+    created_by: o.createdBy,
+    stage: 'registered',
+  });
+}
+
+interface IntakeRow {
+  id: string;
+  ref: string;
+  grade: Grade;
+  risk_score: number;
+  key_clue: boolean;
+  duplicate_of_id: string | null;
+  lead_unit_id: string;
+  co_handling_unit_ids: string[];
+  created_by: string;
+  stage: string;
 }
 
 /** Starts the clue's workflow if it is not running yet (idempotent by workflow id). */
@@ -197,22 +221,18 @@ export async function ensureStarted(
   ctx: AppContext,
   clueId: string,
   created: boolean,
+  /** The row just inserted, when the caller has it (saves reading it back). */
+  inserted?: IntakeRow,
 ): Promise<RegisteredClue> {
   const em = ctx.orm.em.fork() as EntityManager;
-  const [row] = await em.getConnection().execute<
-    {
-      id: string;
-      ref: string;
-      grade: Grade;
-      risk_score: number;
-      key_clue: boolean;
-      duplicate_of_id: string | null;
-      lead_unit_id: string;
-      co_handling_unit_ids: string[];
-      created_by: string;
-      stage: string;
-    }[]
-  >(`select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`, [clueId]);
+  const [row] = inserted
+    ? [inserted]
+    : await em
+        .getConnection()
+        .execute<IntakeRow[]>(
+          `select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`,
+          [clueId],
+        );
   if (!row) throw new Error(`clue ${clueId} vanished`);
   if (row.stage === 'registered') {
     // A possible duplicate: the open clue's lead unit is told (its own small workflow, once).
