@@ -104,7 +104,10 @@ export async function registerClue(
   const conn = em.getConnection();
   const keyCol = o.idempotencyKey ? 'idempotency_key' : o.importKey ? 'import_key' : undefined;
   const keyVal = o.idempotencyKey ?? o.importKey;
-  if (keyCol) {
+  // An import repeated after a failure finds its rows here without spending reference numbers. An API
+  // repeat never gets this far (api/idempotency.ts replays it), except after a failure: the insert's
+  // unique key catches that one below, one statement less per clue.
+  if (keyCol === 'import_key') {
     const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [
       keyVal,
     ]);
@@ -128,23 +131,24 @@ export async function registerClue(
   const grade = riskGrade(score);
   const keyClue = isKeyClue(grade, c.keyFlag ?? false);
   const nameNorm = normalizeSubjectName(c.subject.name);
-  // Duplicate: an open clue about the same subject (credit code, or normalised name).
-  const dup = await conn.execute<{ id: string; lead_unit_id: string }[]>(
-    `select id, lead_unit_id from clues where stage <> 'closed' and (credit_code = ? or subject_name_norm = ?) order by created_at limit 1`,
-    [creditCode, nameNorm],
-  );
   const id = randomUUID();
   const [{ seq } = { seq: 0 }] = await conn.execute<{ seq: number }[]>(
     `select nextval('clue_seq')::int as seq`,
   );
   const ref = `XS-${new Date().getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
+  let duplicateOfId: string | null;
   try {
-    await conn.execute(
+    // Duplicate: an open clue about the same subject (credit code, or normalised name), looked up in
+    // the insert itself (one round trip: each costs the API more CPU than the statement costs PostgreSQL).
+    const [inserted] = await conn.execute<{ duplicate_of_id: string | null }[]>(
       `insert into clues (id, ref, seq, source_channel, description, subject_name, subject_name_norm, subject_kind, credit_code,
          registration_place, operating_place, frequent_changes, key_area, key_behaviours, online, amount_cny, participants,
          public_opinion, stability_risk, targets_vulnerable, reporter_enc, lead_unit_id, co_handling_unit_ids, duplicate_of_id,
          risk_score, grade, key_flag, key_clue, stage, idempotency_key, import_key, created_by)
-       values (?,?,?,?,?,?,?,?,?,?,?,?,?,?::text[],?,?,?,?,?,?,?,?,?::text[],?,?,?,?,?,'registered',?,?,?)`,
+       values (?,?,?,?,?,?,?,?,?,?,?,?,?,?::text[],?,?,?,?,?,?,?,?,?::text[],
+         (select d.id from clues d where d.stage <> 'closed' and (d.credit_code = ? or d.subject_name_norm = ?) order by d.created_at limit 1),
+         ?,?,?,?,'registered',?,?,?)
+       returning duplicate_of_id`,
       [
         id,
         ref,
@@ -169,7 +173,8 @@ export async function registerClue(
         c.reporter ? encryptReporter(ctx.reporterKey, c.reporter) : null,
         c.leadUnitId,
         pgTextArray(c.coHandlingUnitIds ?? []),
-        dup[0]?.id ?? null,
+        creditCode,
+        nameNorm,
         score,
         grade,
         c.keyFlag ?? false,
@@ -179,6 +184,7 @@ export async function registerClue(
         o.createdBy,
       ],
     );
+    duplicateOfId = inserted?.duplicate_of_id ?? null;
   } catch (err) {
     // Two concurrent requests with the same key: the loser returns the winner's clue.
     if (keyCol && /duplicate key|unique/i.test(String(err))) {
@@ -195,7 +201,7 @@ export async function registerClue(
     grade,
     risk_score: score,
     key_clue: keyClue,
-    duplicate_of_id: dup[0]?.id ?? null,
+    duplicate_of_id: duplicateOfId,
     lead_unit_id: c.leadUnitId,
     co_handling_unit_ids: c.coHandlingUnitIds ?? [],
     created_by: o.createdBy,
