@@ -43,7 +43,7 @@ export async function startRuntime(
     } else {
       await ensureDatabase(databaseUrl);
     }
-    const orm = await initORM({ url: databaseUrl, poolMax, migrate: true });
+    const orm = await initORM({ url: databaseUrl, poolMax, migrate: true, log });
     stops.push(() => orm.close());
 
     let temporalAddress = config.temporal.address;

@@ -9,6 +9,8 @@ export interface OrmOptions {
   url: string;
   poolMax?: number;
   debug?: boolean;
+  /** Where the driver's own warnings go (a broken pooled connection); unset: dropped. */
+  log?: { warn(o: object, msg?: string): void };
 }
 
 export function ormConfig(o: OrmOptions): Options {
@@ -23,6 +25,15 @@ export function ormConfig(o: OrmOptions): Options {
     // Activities and handlers always fork; a global context would leak identity maps across requests.
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    // knex would print these with console.warn, as plain text beside the JSON log.
+    driverOptions: {
+      log: {
+        warn: (message: unknown) => o.log?.warn({ component: 'knex' }, String(message)),
+        error: (message: unknown) => o.log?.warn({ component: 'knex' }, String(message)),
+        deprecate: () => undefined,
+        debug: () => undefined,
+      },
+    },
   };
 }
 
