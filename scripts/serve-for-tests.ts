@@ -155,7 +155,9 @@ async function main(): Promise<void> {
     stopping = true;
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
-    worker.shutdown();
+    // The SDK's own SIGTERM handler may already be draining the worker; a second shutdown() throws,
+    // and the dev server child would then outlive this process.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => undefined);
     await workerConn.close();
     await rt.stop();
