@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { loadConfig, type Config } from '../src/config';
+import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Mailer } from '../src/mail/mailer';
 import { createOutboxSender, startOutboxRelay, type OutboxRelay } from '../src/mail/outbox';
@@ -14,22 +14,9 @@ export interface WorkerParams {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  maxCachedWorkflows?: number;
-  maxConcurrentActivities?: number;
-  /** Sticky queue schedule-to-start timeout; unset: WORKER_STICKY_QUEUE_TIMEOUT_MS. */
-  stickyQueueTimeoutMs?: number;
-  /** Concurrent workflow tasks; unset: WORKER_MAX_CONCURRENT_WORKFLOW_TASKS. */
-  maxConcurrentWorkflowTasks?: number;
+  /** Worker tuning (`config.worker`, from the WORKER_* variables); unset fields keep the SDK defaults. */
+  tuning?: Partial<Config['worker']>;
   extra?: Partial<WorkerOptions>;
-}
-
-/** Tuning from the environment (the entry points parse the same variables); defaults when unset or invalid. */
-function envTuning(): Partial<Config['worker']> {
-  try {
-    return loadConfig(process.env).worker;
-  } catch {
-    return {};
-  }
 }
 
 /**
@@ -37,26 +24,24 @@ function envTuning(): Partial<Config['worker']> {
  * or each of them costs a sticky-queue timeout; the sticky timeout bounds that cost when it does not.
  */
 export async function createWorker(p: WorkerParams): Promise<Worker> {
-  const env = envTuning();
-  const sticky = p.stickyQueueTimeoutMs ?? env.stickyQueueTimeoutMs;
+  const t = p.tuning ?? {};
   return Worker.create({
     connection: p.connection,
     namespace: p.namespace,
     taskQueue: p.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
     activities: createActivities(p.deps),
-    maxCachedWorkflows: p.maxCachedWorkflows,
-    maxConcurrentActivityTaskExecutions: p.maxConcurrentActivities,
-    maxConcurrentWorkflowTaskExecutions: p.maxConcurrentWorkflowTasks ?? env.maxConcurrentWorkflowTasks,
-    stickyQueueScheduleToStartTimeout: sticky === undefined ? undefined : `${sticky}ms`,
+    maxCachedWorkflows: t.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: t.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: t.maxConcurrentWorkflowTasks,
+    stickyQueueScheduleToStartTimeout:
+      t.stickyQueueTimeoutMs === undefined ? undefined : `${t.stickyQueueTimeoutMs}ms`,
+    // The SDK refuses more polls than workflow-task slots.
     maxConcurrentWorkflowTaskPolls:
-      env.maxWorkflowTaskPolls === undefined
+      t.maxWorkflowTaskPolls === undefined
         ? undefined
-        : Math.min(
-            env.maxWorkflowTaskPolls,
-            p.maxConcurrentWorkflowTasks ?? env.maxConcurrentWorkflowTasks ?? 40,
-          ),
-    nonStickyToStickyPollRatio: env.nonStickyToStickyPollRatio,
+        : Math.min(t.maxWorkflowTaskPolls, t.maxConcurrentWorkflowTasks ?? 40),
+    nonStickyToStickyPollRatio: t.nonStickyToStickyPollRatio,
     ...p.extra,
   });
 }
@@ -78,8 +63,7 @@ export async function createServiceWorker(o: {
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
     deps: { orm: o.orm, mailer: o.mailer, policeWebhook: o.config.policeWebhook, log: o.log, outbox },
-    maxCachedWorkflows: o.config.worker.maxCachedWorkflows,
-    maxConcurrentActivities: o.config.worker.maxConcurrentActivities,
+    tuning: o.config.worker,
   });
   const relay = startOutboxRelay(outbox, { intervalMs: o.config.mail.relayIntervalMs, log: o.log });
   return { worker, relay };

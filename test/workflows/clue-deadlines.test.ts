@@ -37,7 +37,7 @@ beforeAll(async () => {
       namespace: 'default',
       taskQueue: TQ_NO_CACHE,
       deps,
-      maxCachedWorkflows: 0,
+      tuning: { maxCachedWorkflows: 0 },
     }),
   ];
   running = workers.map((w) => w.run());
