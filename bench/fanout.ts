@@ -230,18 +230,19 @@ export async function runFanout(o: {
         });
     during.push(loadAvg());
 
+    const settings: FanoutResult['settings'] = {
+      cache: o.cache,
+      activities: o.activities,
+      pool: o.pool,
+      stickyMs: o.stickyMs,
+      wfTasks: o.wfTasks,
+      store: temporal.store,
+    };
     const taskQueue = 'bench-fanout';
     if (o.baselineOnly)
       return {
         n: o.n,
-        settings: {
-          cache: o.cache,
-          activities: o.activities,
-          pool: o.pool,
-          stickyMs: o.stickyMs,
-          wfTasks: o.wfTasks,
-          store: temporal.store,
-        },
+        settings,
         baseline,
         product: undefined,
         overlap: false,
@@ -407,14 +408,7 @@ export async function runFanout(o: {
     );
     return {
       n: rows.length,
-      settings: {
-        cache: o.cache,
-        activities: o.activities,
-        pool: o.pool,
-        stickyMs: o.stickyMs,
-        wfTasks: o.wfTasks,
-        store: temporal.store,
-      },
+      settings,
       baseline,
       product: {
         reminder: summarize(late.reminder),

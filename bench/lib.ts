@@ -15,7 +15,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ensureDatabase, initORM, type Orm } from '../src/db/orm';
 import { seedDemoDistrict } from '../src/seed';
 import { requireBinary } from '../src/temporal/binaries';
-import { freePort, waitForPort } from '../src/temporal/dev-server';
+import { freePort, SQLITE_WAL_ARGS, waitForPort } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -320,8 +320,7 @@ export async function startTemporal(
     'default',
   ];
   if (store !== 'memory') argv.push('--db-filename', path.join(dir, 'temporal.sqlite'));
-  if (store === 'wal')
-    argv.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  if (store === 'wal') argv.push(...SQLITE_WAL_ARGS);
   argv.push('--log-level', 'error');
   for (const a of SEARCH_ATTRIBUTES) argv.push('--search-attribute', `${a.name}=${sa(a.type)}`);
   const child = spawnChild(argv, {});

@@ -15,6 +15,18 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * WAL: one fsync per checkpoint instead of per commit — 3.4× the start rate and no multi-second timer
+ * tails (BENCHMARKS.md §2). A crashed process loses nothing; a power cut may lose the last commits,
+ * never the file.
+ */
+export const SQLITE_WAL_ARGS = [
+  '--sqlite-pragma',
+  'journal_mode=wal',
+  '--sqlite-pragma',
+  'synchronous=normal',
+];
+
 export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -60,13 +72,7 @@ export async function startDevServer(o: {
     o.namespace,
     '--db-filename',
     path.resolve(o.dataDir, 'temporal.sqlite'),
-    // WAL: one fsync per checkpoint instead of per commit — 3.4× the start rate and no multi-second
-    // timer tails (BENCHMARKS.md §2). A crashed process loses nothing; a power cut may lose the last
-    // commits, never the file.
-    '--sqlite-pragma',
-    'journal_mode=wal',
-    '--sqlite-pragma',
-    'synchronous=normal',
+    ...SQLITE_WAL_ARGS,
     '--log-level',
     'error',
   ];
