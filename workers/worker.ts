@@ -25,12 +25,7 @@ export interface WorkerParams {
  */
 export async function createWorker(p: WorkerParams): Promise<Worker> {
   const t = p.tuning ?? {};
-  return Worker.create({
-    connection: p.connection,
-    namespace: p.namespace,
-    taskQueue: p.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities(p.deps),
+  const tuning: Partial<WorkerOptions> = {
     maxCachedWorkflows: t.maxCachedWorkflows,
     maxConcurrentActivityTaskExecutions: t.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: t.maxConcurrentWorkflowTasks,
@@ -42,6 +37,15 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
         ? undefined
         : Math.min(t.maxWorkflowTaskPolls, t.maxConcurrentWorkflowTasks ?? 40),
     nonStickyToStickyPollRatio: t.nonStickyToStickyPollRatio,
+  };
+  return Worker.create({
+    connection: p.connection,
+    namespace: p.namespace,
+    taskQueue: p.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities(p.deps),
+    // An explicit undefined would override the SDK's default instead of keeping it.
+    ...Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
     ...p.extra,
   });
 }
