@@ -107,11 +107,15 @@ export async function registerClue(
   // An import repeated after a failure finds its rows here without spending reference numbers. An API
   // repeat never gets this far (api/idempotency.ts replays it), except after a failure: the insert's
   // unique key catches that one below, one statement less per clue.
+  /** The clue already registered under this request's business key, its workflow made sure of. */
+  const existingByKey = async (): Promise<RegisteredClue | undefined> => {
+    if (!keyCol) return undefined;
+    const [row] = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [keyVal]);
+    return row ? ensureStarted(ctx, row.id, false) : undefined;
+  };
   if (keyCol === 'import_key') {
-    const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [
-      keyVal,
-    ]);
-    if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
+    const existing = await existingByKey();
+    if (existing) return existing;
   }
   let creditCode: string | null = null;
   if (c.subject.creditCode) {
@@ -187,11 +191,9 @@ export async function registerClue(
     duplicateOfId = inserted?.duplicate_of_id ?? null;
   } catch (err) {
     // Two concurrent requests with the same key: the loser returns the winner's clue.
-    if (keyCol && /duplicate key|unique/i.test(String(err))) {
-      const existing = await conn.execute<{ id: string }[]>(`select id from clues where ${keyCol} = ?`, [
-        keyVal,
-      ]);
-      if (existing[0]) return ensureStarted(ctx, existing[0].id, false);
+    if (/duplicate key|unique/i.test(String(err))) {
+      const existing = await existingByKey();
+      if (existing) return existing;
     }
     throw err;
   }
