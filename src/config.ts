@@ -94,6 +94,11 @@ const envSchema = z.object({
     'must be an http(s) URL',
   ),
   POLICE_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Origin of the workbench as its users reach it; every message links there (default: the local address). */
+  PUBLIC_URL: optionalUrl.refine(
+    (v) => v === undefined || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v),
+    'must be an http(s) URL such as https://dso.example.gov.cn',
+  ),
   DISTRICT_OFFICE_UNIT_ID: z.string().default('district-office'),
   POLICE_UNIT_ID: z.string().default('public-security'),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -112,6 +117,8 @@ export interface Config {
   http: {
     host: string;
     port: number;
+    /** Origin for links in messages (PUBLIC_URL, else http://<host>:<port>). */
+    publicUrl: string;
     rateLimitPerMinute: number;
     bodyLimit: string;
     requestTimeoutMs: number;
@@ -163,6 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       host: e.HOST,
       port: e.PORT,
+      publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyLimit: e.BODY_LIMIT,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
