@@ -5,25 +5,80 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { issueToken } from './auth/tokens';
 
+/** Each unit has a contact mailbox and a head contact, so units without a user account still get notices. */
 export const DEMO_UNITS = [
   {
     id: 'district-office',
     nameZh: '区处置非法集资工作领导小组办公室',
     nameEn: 'District Office',
     kind: 'district_office',
+    email: 'office@district.local',
+    headName: 'Huang Min',
+    headEmail: 'office-head@district.local',
   },
-  { id: 'tushan-scenic-area', nameZh: '涂山风景区', nameEn: 'Tushan Scenic Area', kind: 'town' },
-  { id: 'changhuai-town', nameZh: '长淮街道', nameEn: 'Changhuai Town', kind: 'town' },
-  { id: 'yanshan-town', nameZh: '燕山乡', nameEn: 'Yanshan Town', kind: 'town' },
-  { id: 'donghai-community', nameZh: '东海社区', nameEn: 'Donghai Community', kind: 'community' },
+  {
+    id: 'tushan-scenic-area',
+    nameZh: '涂山风景区',
+    nameEn: 'Tushan Scenic Area',
+    kind: 'town',
+    email: 'tushan@district.local',
+    headName: 'Chen Jie',
+    headEmail: 'tushan-head@district.local',
+  },
+  {
+    id: 'changhuai-town',
+    nameZh: '长淮街道',
+    nameEn: 'Changhuai Town',
+    kind: 'town',
+    email: 'changhuai@district.local',
+    headName: 'Zhao Lei',
+    headEmail: 'changhuai-head@district.local',
+  },
+  {
+    id: 'yanshan-town',
+    nameZh: '燕山乡',
+    nameEn: 'Yanshan Town',
+    kind: 'town',
+    email: 'yanshan@district.local',
+    headName: 'Liu Yang',
+    headEmail: 'yanshan-head@district.local',
+  },
+  {
+    id: 'donghai-community',
+    nameZh: '东海社区',
+    nameEn: 'Donghai Community',
+    kind: 'community',
+    email: 'donghai@district.local',
+    headName: 'Wu Hong',
+    headEmail: 'donghai-head@district.local',
+  },
   {
     id: 'market-regulation',
     nameZh: '区市场监督管理局',
     nameEn: 'Market Regulation Bureau',
     kind: 'department',
+    email: 'market@district.local',
+    headName: 'Sun Li',
+    headEmail: 'market-head@district.local',
   },
-  { id: 'finance-bureau', nameZh: '区财政局', nameEn: 'Finance Bureau', kind: 'department' },
-  { id: 'public-security', nameZh: '区公安分局', nameEn: 'Public Security Bureau', kind: 'department' },
+  {
+    id: 'finance-bureau',
+    nameZh: '区财政局',
+    nameEn: 'Finance Bureau',
+    kind: 'department',
+    email: 'finance@district.local',
+    headName: 'Xu Jing',
+    headEmail: 'finance-head@district.local',
+  },
+  {
+    id: 'public-security',
+    nameZh: '区公安分局',
+    nameEn: 'Public Security Bureau',
+    kind: 'department',
+    email: 'police@district.local',
+    headName: 'Ma Gang',
+    headEmail: 'police-head@district.local',
+  },
 ] as const;
 
 export const DEMO_USERS = [
@@ -108,8 +163,8 @@ export async function seedDemoDistrict(em: EntityManager): Promise<Record<string
   if (n > 0) return undefined;
   for (const u of DEMO_UNITS) {
     await conn.execute(
-      `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing`,
-      [u.id, u.nameZh, u.nameEn, u.kind],
+      `insert into units (id, name_zh, name_en, kind, email, head_name, head_email, active) values (?,?,?,?,?,?,?,true) on conflict (id) do nothing`,
+      [u.id, u.nameZh, u.nameEn, u.kind, u.email, u.headName, u.headEmail],
     );
   }
   const tokens: Record<string, string> = {};

@@ -128,6 +128,8 @@ export interface MailOutbox {
   sentAt?: Date | null;
   /** A sender's lease while it sends, or the next try after a failure (src/mail/outbox.ts). */
   notBefore?: Date | null;
+  /** 'email', or a unit's group robot ('wecom' | 'dingtalk'; then `toAddr` is the unit id). */
+  channel?: 'email' | 'wecom' | 'dingtalk';
 }
 export const MailOutboxSchema = new EntitySchema<MailOutbox>({
   name: 'MailOutbox',
@@ -146,6 +148,7 @@ export const MailOutboxSchema = new EntitySchema<MailOutbox>({
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     sentAt: { type: 'datetime', nullable: true },
     notBefore: { type: 'datetime', nullable: true },
+    channel: { type: 'string', length: 16, default: 'email' },
   },
 });
 
