@@ -1,4 +1,7 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { LOCALES } from '../../src/domain/enums';
+import * as enNamespaces from '../../src/i18n/locales/en';
+import * as zhNamespaces from '../../src/i18n/locales/zh-CN';
 import {
   LABEL_KINDS,
   label,
@@ -21,6 +24,26 @@ const NOTIFICATION_PARAMS: Record<string, string[]> = {
 };
 
 describe('catalogue completeness', () => {
+  it('zh-CN and en have the same namespace files with the same keys in each', () => {
+    const names = (ns: object) => Object.keys(ns).filter((n) => n !== 'default');
+    expect(names(zhNamespaces).sort()).toEqual(names(enNamespaces).sort());
+    for (const n of names(enNamespaces)) {
+      const en = (enNamespaces as Record<string, object>)[n]!;
+      const zh = (zhNamespaces as Record<string, object>)[n]!;
+      expect([n, Object.keys(zh).sort()]).toEqual([n, Object.keys(en).sort()]);
+    }
+  });
+
+  it('every message is valid ICU MessageFormat in its locale', () => {
+    for (const locale of LOCALES) {
+      for (const key of enKeys) {
+        expect(
+          () => new IntlMessageFormat(messages[locale][key], locale, undefined, { ignoreTag: true }),
+        ).not.toThrow();
+      }
+    }
+  });
+
   it('both locales have exactly the same keys', () => {
     for (const locale of LOCALES) {
       expect(Object.keys(messages[locale]).sort()).toEqual(enKeys);
