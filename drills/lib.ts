@@ -253,8 +253,8 @@ export async function startStack(
   const temporal = await startTemporal(o.temporalDir ?? tempDir(`drill-${name}`), o.temporalPort);
   const db = await freshDb(`drill_${name.replace(/\W/g, '_')}`);
   const smtp = await drillSmtp();
-  const pgProxy = await tcpProxy(5432);
   const u = new URL(db.url);
+  const pgProxy = await tcpProxy(Number(u.port || 5432));
   u.port = String(pgProxy.port);
   const proxiedDbUrl = u.toString();
   const taskQueue = `drill-${name}`;

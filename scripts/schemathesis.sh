@@ -2,8 +2,9 @@
 # Schemathesis against the live API, once per role, with every check.
 #
 # Self-contained: starts a whole deployment (scripts/serve-for-tests.ts: fresh seeded database on the
-# test PostgreSQL server, embedded Temporal dev server, worker, API), runs `st run` for each role
-# against the OpenAPI document the app serves, stops everything, and exits non-zero on any failure.
+# test PostgreSQL server, found or started by scripts/test-postgres.ts, embedded Temporal dev server,
+# worker, API), runs `st run` for each role against the OpenAPI document the app serves, stops
+# everything, and exits non-zero on any failure.
 #
 #   bash scripts/schemathesis.sh            # all roles
 #   ST_ROLES="coordinator admin" ST_MAX_EXAMPLES=50 ST_REPORT_DIR=/tmp/st bash scripts/schemathesis.sh

