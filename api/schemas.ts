@@ -402,6 +402,8 @@ export const MeSchema = z
     role: z.enum(ROLES),
     unitId: z.string().nullable(),
     locale: z.enum(LOCALES),
+    /** Only when signed in with the session cookie: the X-CSRF-Token for writes (again after a reload). */
+    csrfToken: z.string().optional(),
   })
   .openapi('Me');
 
@@ -508,6 +510,12 @@ export const ClockListSchema = z
         dueAt: Timestamp,
         status: z.enum(['open', 'paused']),
         level: z.number().int(),
+        ownerRef: z.string().openapi({ description: 'The clue reference (XS-…) or the campaign name' }),
+        ownerTitle: z.string().nullable().openapi({ description: 'The clue subject (null for campaigns)' }),
+        workingDaysLeft: z.number().int().openapi({
+          description:
+            'Whole working days until due on the deadline calendar; negative when overdue, 0 when due',
+        }),
       }),
     ),
   })

@@ -2,6 +2,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type z } from 'zod';
 import type { AppContext } from '../../src/context';
+import { workingDaysBetween } from '../../src/calendar';
+import { getCalendar } from '../../src/calendars';
 import { principal } from '../auth';
 import { camel, decodeCursor, encodeCursor } from './clues';
 import { HttpProblem, notFound } from '../problem';
@@ -38,7 +40,8 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       response: MeSchema,
       handler: async (req) => {
         const p = principal(req);
-        return { userId: p.userId, name: p.name, role: p.role, unitId: p.unitId, locale: p.locale };
+        const csrf = req.cookieSession ? { csrfToken: req.cookieSession.csrfToken } : {};
+        return { userId: p.userId, name: p.name, role: p.role, unitId: p.unitId, locale: p.locale, ...csrf };
       },
     }),
     defineRoute({
@@ -170,12 +173,27 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
         const p = principal(req);
         const q = parsedQuery<{ limit: number }>(req);
         const all = p.role === 'coordinator' || p.role === 'leader';
+        // With what a person needs to pick the item from a list: the clue's reference and subject or
+        // the campaign's name, and working days left (negative: overdue) on the policy's calendar.
         const rows = await conn().execute<Record<string, unknown>[]>(
-          `select owner_type, owner_id, clock_id, task, unit_id, label, started_at, due_at, status, level from clocks
-            where status in ('open','paused') ${all ? '' : 'and unit_id = ?'} order by due_at limit ?`,
+          `select k.owner_type, k.owner_id, k.clock_id, k.task, k.unit_id, k.label, k.started_at, k.due_at, k.status, k.level,
+                  coalesce(c.ref, g.name, k.owner_id) as owner_ref, c.subject_name as owner_title
+             from clocks k
+             left join clues c on k.owner_type = 'clue' and c.id = k.owner_id
+             left join campaigns g on k.owner_type = 'campaign' and g.id = k.owner_id
+            where k.status in ('open','paused') ${all ? '' : 'and k.unit_id = ?'} order by k.due_at limit ?`,
           all ? [q.limit] : [p.unitId ?? '', q.limit],
         );
-        return { items: rows.map(camel) };
+        const cal = getCalendar(ctx.config.policy.calendar);
+        const now = Date.now();
+        return {
+          items: rows.map((r) => {
+            const due = new Date(r.due_at as string | Date).getTime();
+            const workingDaysLeft =
+              due >= now ? workingDaysBetween(cal, now, due) : -workingDaysBetween(cal, due, now);
+            return { ...camel(r), workingDaysLeft };
+          }),
+        };
       },
     }),
     defineRoute({
