@@ -9,14 +9,29 @@
  * (the activity and the relay, or two workers) never hold the same row; a failed send sets it to a
  * backoff instant instead. Exactly one send per row unless the server accepted it and the sender could
  * not learn or record it (the ambiguous case: resent with the same Message-ID).
+ *
+ * Rows with `channel` 'wecom' or 'dingtalk' are a unit's group-robot messages (src/notify/robots.ts):
+ * the same claim, lease, backoff and exactly-once key, sent over HTTP instead of SMTP. Each destination
+ * (the SMTP server, one unit's WeCom robot, one unit's DingTalk robot) fails and waits on its own, so a
+ * robot outage holds up neither the emails nor the other units' robots; each robot is paced at its API's
+ * 20 messages a minute.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm';
 import { likeEscape } from '../db/sql';
 import type { Mailer } from './mailer';
+import {
+  createRobotSender,
+  isRobotChannel,
+  ROBOT_MESSAGES_PER_MINUTE,
+  ROBOT_TIMEOUT_MS,
+  type RobotSender,
+} from '../notify/robots';
 
 /** Longer than one send can take (the SMTP transport's connection + greeting + socket timeouts: 40 s). */
 export const LEASE_SECONDS = 60;
+/** Robot calls per robot per pass: each may take the whole robot timeout, and all must end inside the lease. */
+export const ROBOT_ROWS_PER_PASS = Math.floor((LEASE_SECONDS * 1000) / ROBOT_TIMEOUT_MS) - 1;
 /** SMTP sessions a relay pass opens at once (a backlog after an outage drains ~8× faster than one by one). */
 export const RELAY_CONNECTIONS = 8;
 /** Seconds before the next try after `attempts` failures: 1, 2, 4 … capped at one minute. */
@@ -30,6 +45,7 @@ interface Row {
   body: string;
   message_id: string;
   attempts: number;
+  channel: string;
 }
 
 export interface DeliveryResult {
@@ -46,7 +62,18 @@ export interface OutboxSender {
   relayOnce(limit?: number): Promise<DeliveryResult>;
 }
 
-export function createOutboxSender(deps: { orm: Orm; mailer: Mailer }): OutboxSender {
+export function createOutboxSender(deps: {
+  orm: Orm;
+  mailer: Mailer;
+  /** Sends robot rows; default: one over `orm` opening DingTalk secrets with `secretKey`. */
+  robots?: RobotSender;
+  /** The reporter key, which encrypts the units' DingTalk secrets (used when `robots` is not given). */
+  secretKey?: string;
+  /** Messages per minute per robot (default the APIs' 20). */
+  robotsPerMinute?: number;
+}): OutboxSender {
+  const robots = deps.robots ?? createRobotSender({ orm: deps.orm, secretKey: deps.secretKey });
+  const perMinute = deps.robotsPerMinute ?? ROBOT_MESSAGES_PER_MINUTE;
   const em = () => deps.orm.em.fork() as EntityManager;
   const exec = <T extends object[] = object[]>(q: string, params: unknown[] = []) =>
     em().getConnection().execute<T>(q, params);
@@ -78,17 +105,42 @@ export function createOutboxSender(deps: { orm: Orm; mailer: Mailer }): OutboxSe
            where status = 'pending' and (not_before is null or not_before <= now())
              ${keyPrefix === undefined ? '' : 'and key like ?'}
            order by id limit ? for update skip locked)
-        returning id, key, to_addr, subject, body, message_id, attempts`,
+        returning id, key, to_addr, subject, body, message_id, attempts, channel`,
       keyPrefix === undefined ? [LEASE_SECONDS, limit] : [LEASE_SECONDS, `${likeEscape(keyPrefix)}%`, limit],
     );
     return rows.sort((a, b) => a.id - b.id);
   }
 
+  /** Hands one row to its channel: the SMTP server, or the unit's group robot. */
+  async function deliverRow(r: Row): Promise<void> {
+    if (r.channel === 'email')
+      await deps.mailer.send({ to: r.to_addr, subject: r.subject, text: r.body, messageId: r.message_id });
+    else if (isRobotChannel(r.channel))
+      await robots.send({ channel: r.channel, unitId: r.to_addr, title: r.subject, markdown: r.body });
+    else throw new Error(`unknown outbox channel ${r.channel}`);
+  }
+
   /**
-   * Sends `rows` over up to `connections` SMTP sessions at once. The first refusal stops new sends: the
-   * failed rows count an attempt, the untried ones just wait with them (the server is away, not the row).
+   * Room left in a robot's minute: its API allows `perMinute` messages in any 60 s, counted from what
+   * was sent (by any process). Full: the instant a slot frees up.
    */
-  async function send(rows: Row[], connections: number): Promise<DeliveryResult> {
+  async function robotRoom(channel: string, unitId: string): Promise<{ room: number; freeAt?: Date }> {
+    const [row] = await exec<{ n: number; oldest: Date | null }[]>(
+      `select count(*)::int as n, min(sent_at) as oldest from mail_outbox
+        where channel = ? and to_addr = ? and status = 'sent' and sent_at > now() - interval '60 seconds'`,
+      [channel, unitId],
+    );
+    const n = row?.n ?? 0;
+    if (n < perMinute) return { room: perMinute - n };
+    return { room: 0, freeAt: new Date((row?.oldest ?? new Date()).getTime() + 60_000) };
+  }
+
+  /**
+   * Sends one destination's `rows` over up to `connections` sessions at once. The first refusal stops
+   * new sends: the failed rows count an attempt, the untried ones just wait with them (the destination
+   * is away, not the row).
+   */
+  async function sendTo(rows: Row[], connections: number): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, deferred: 0 };
     const failed: Row[] = [];
     let next = 0;
@@ -96,12 +148,7 @@ export function createOutboxSender(deps: { orm: Orm; mailer: Mailer }): OutboxSe
       while (failed.length === 0 && next < rows.length) {
         const r = rows[next++]!;
         try {
-          await deps.mailer.send({
-            to: r.to_addr,
-            subject: r.subject,
-            text: r.body,
-            messageId: r.message_id,
-          });
+          await deliverRow(r);
         } catch (err) {
           result.lastError ??= String((err as Error).message).slice(0, 500);
           failed.push(r);
@@ -128,6 +175,50 @@ export function createOutboxSender(deps: { orm: Orm; mailer: Mailer }): OutboxSe
     result.deferred = failed.length + untried.length;
     // A database failure (the sent mark) fails the pass; the accepted rows are recorded by the next one.
     const broken = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (broken) throw broken.reason;
+    return result;
+  }
+
+  /**
+   * One robot's rows, one at a time (its API takes one message after another), within its minute and
+   * within the lease: at most `ROBOT_ROWS_PER_PASS` calls, each bounded by the robot timeout, so no row is
+   * still waiting its turn here when the lease ends and another sender may claim it.
+   */
+  async function sendToRobot(rows: Row[]): Promise<DeliveryResult> {
+    const first = rows[0]!;
+    const { room, freeAt } = await robotRoom(first.channel, first.to_addr);
+    const now = rows.slice(0, Math.min(room, ROBOT_ROWS_PER_PASS));
+    const later = rows.slice(now.length);
+    if (later.length > 0)
+      // Not a failure: no attempt counted. Due again when the robot's minute has room (or at once).
+      await exec(`update mail_outbox set not_before = ?::timestamptz where id = any(?::int[])`, [
+        (room > now.length ? new Date() : (freeAt ?? new Date(Date.now() + 60_000))).toISOString(),
+        `{${later.map((r) => r.id)}}`,
+      ]);
+    const r = now.length > 0 ? await sendTo(now, 1) : { sent: 0, deferred: 0 };
+    return { ...r, deferred: r.deferred + later.length };
+  }
+
+  /** Splits `rows` by destination and sends every destination at once; one's outage leaves the others. */
+  async function send(rows: Row[], connections: number): Promise<DeliveryResult> {
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) {
+      const dest = r.channel === 'email' ? 'email' : `${r.channel}:${r.to_addr}`;
+      const g = groups.get(dest);
+      if (g) g.push(r);
+      else groups.set(dest, [r]);
+    }
+    const outcomes = await Promise.allSettled(
+      [...groups].map(([dest, g]) => (dest === 'email' ? sendTo(g, connections) : sendToRobot(g))),
+    );
+    const result: DeliveryResult = { sent: 0, deferred: 0 };
+    for (const o of outcomes) {
+      if (o.status === 'rejected') continue;
+      result.sent += o.value.sent;
+      result.deferred += o.value.deferred;
+      result.lastError ??= o.value.lastError;
+    }
+    const broken = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (broken) throw broken.reason;
     return result;
   }
