@@ -1,13 +1,13 @@
 /**
- * The leadership page in a real browser (Debian's Chromium through playwright-core) against the
- * running app: API + worker on a Temporal dev server, PostgreSQL and SMTP. A seconds-scale policy
+ * The leadership page in a real browser (Chromium through playwright-core, found by helpers/chromium.ts)
+ * against the running app: API + worker on a Temporal dev server, PostgreSQL and SMTP. A seconds-scale policy
  * lets a real clue workflow escalate its overdue verification clock while the test watches; the
  * leader signs in, sees it, acknowledges it with an instruction and sees it leave the list; the page
  * switches language. Screenshots go to artifacts/ (git-ignored).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   devServerEnv,
@@ -18,6 +18,7 @@ import {
   type TestSmtp,
 } from '../helpers/services';
 import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
+import { launchChromium } from '../helpers/chromium';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts');
 let env: TestWorkflowEnvironment;
@@ -47,10 +48,7 @@ beforeAll(async () => {
       }),
     },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, locale: 'zh-CN' });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
