@@ -99,10 +99,20 @@ describe('reminder activity idempotency', () => {
     expect(await db.q(`select 1 from escalations where owner_id = 'c-3'`)).toHaveLength(1);
     expect(await db.q(`select 1 from accountability_records where owner_id = 'c-3'`)).toHaveLength(1);
     const recipients = smtp.mails.slice(before).flatMap((m) => m.to);
+    // changhuai@ is both the unit's mailbox (the order) and its head's account (the supervision notice).
     expect(recipients.sort()).toEqual([
+      'changhuai@district.local',
       'changhuai@district.local',
       'coordinator@district.local',
       'leader@district.local',
+    ]);
+    const toUnit = smtp.mails.slice(before).filter((m) => m.to.includes('changhuai@district.local'));
+    // Working days on the calendar from five days ago to now (how many depends on today's weekday).
+    expect(toUnit.map((m) => m.subject).sort()).toEqual([
+      expect.stringMatching(
+        /^\[Level 3 supervision — accountability notice\] Changhuai Town: Clue XS-2026-000003: "Verification" is \d working days? overdue$/,
+      ),
+      expect.stringMatching(/^【三级督办】【问责提示】线索XS-2026-000003“线索核查”已逾期\d个工作日$/),
     ]);
   });
 });

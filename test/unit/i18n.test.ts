@@ -13,14 +13,18 @@ import {
 } from '../../src/i18n';
 
 const enKeys = Object.keys(messages.en).sort() as MessageKey[];
-const CJK = /[\u4e00-\u9fff]/;
+// Han characters, or CJK / full-width punctuation for messages made of placeholders ("【{rung}】{item}").
+const CJK = /[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]/;
 
+/** The params each notice's texts use (the workflows and activities pass these). */
 const NOTIFICATION_PARAMS: Record<string, string[]> = {
-  'reminder.body': ['clueRef', 'task', 'dueAt', 'unit'],
-  'escalation.body': ['clueRef', 'task', 'level', 'dueAt', 'daysOverdue', 'unit'],
-  'stageChanged.body': ['clueRef', 'stage'],
-  'referral.body': ['clueRef', 'unit'],
-  'campaignPhase.body': ['campaign', 'phase', 'endsAt'],
+  'reminder.unit.body': ['clueRef', 'task', 'dueAt', 'next'],
+  'escalation.unit.body': ['itemText', 'dueAt', 'daysOverdue', 'rung', 'supervisors', 'next'],
+  'escalation.leader.body': ['unit', 'itemText', 'dueAt', 'daysOverdue', 'rung'],
+  'accountability.office.body': ['unit', 'itemText', 'dueAt', 'daysOverdue', 'rung', 'supervisors'],
+  'stageChanged.unit.body': ['clueRef', 'stage'],
+  'referral.police.body': ['clueRef', 'subject', 'reason'],
+  'campaignPhase.unit.body': ['campaign', 'phase', 'endsAt'],
 };
 
 describe('catalogue completeness', () => {
@@ -75,19 +79,31 @@ describe('catalogue completeness', () => {
     }
   });
 
-  it('has subject and body for every notification', () => {
-    for (const n of [
-      'reminder',
-      'escalation',
-      'stageChanged',
-      'referral',
-      'referralReturned',
-      'campaignPhase',
-      'accountability',
-      'followUp',
-    ]) {
-      expect(enKeys).toContain(`${n}.subject`);
-      expect(enKeys).toContain(`${n}.body`);
+  it('has subject and body for every notice and each recipient role written for it', () => {
+    const roles: Record<string, string[]> = {
+      reminder: ['unit'],
+      followUp: ['unit'],
+      campaignReminder: ['unit'],
+      escalation: ['unit', 'head', 'office', 'leader'],
+      accountability: ['unit', 'head', 'office', 'leader'],
+      referral: ['police'],
+      referralReturned: ['unit', 'office'],
+      extensionRequested: ['office'],
+      informationExchanged: ['unit'],
+      stageChanged: ['unit'],
+      duplicateLinked: ['unit'],
+      campaignPhase: ['unit'],
+      campaignConcluded: ['unit'],
+      campaignCancelled: ['unit'],
+      campaignJoined: ['unit'],
+      campaignLeft: ['unit'],
+      digest: ['leader'],
+    };
+    for (const [n, rs] of Object.entries(roles)) {
+      for (const r of rs) {
+        expect(enKeys).toContain(`${n}.${r}.subject`);
+        expect(enKeys).toContain(`${n}.${r}.body`);
+      }
     }
   });
 
@@ -129,34 +145,45 @@ describe('t()', () => {
 
   it('interpolates every placeholder, including numbers and repeats', () => {
     const params = {
-      clueRef: 'XS-2024-0007',
-      task: t('zh-CN', 'task.verification'),
-      level: t('zh-CN', 'level.2'),
-      dueAt: '2024年5月10日',
+      itemText: '线索XS-2024-0007“线索核查”事项',
+      dueAt: '2024年5月10日 17:00（北京时间）',
       daysOverdue: 3,
-      unit: '某某街道办事处',
+      rung: '二级督办',
+      supervisors: t('zh-CN', 'level.2'),
+      next: '',
     };
-    const body = t('zh-CN', 'escalation.body', params);
-    expect(body).toContain('线索XS-2024-0007的“线索核查”事项');
-    expect(body).toContain('已逾期3天');
-    expect(body).toContain('区领导督办');
-    expect(body.startsWith('某某街道办事处：')).toBe(true);
+    const body = t('zh-CN', 'escalation.unit.body', params);
+    expect(body).toContain(
+      '你单位承办的线索XS-2024-0007“线索核查”事项办理时限为2024年5月10日 17:00（北京时间）',
+    );
+    expect(body).toContain('现已逾期3个工作日');
+    expect(body).toContain('由区领导督办');
     expect(body).not.toMatch(/\{[A-Za-z]+\}/);
+  });
 
-    const en = t('en', 'escalation.subject', { clueRef: 'XS-1', task: 'Verification', daysOverdue: 0 });
-    expect(en).toBe('[Escalation] Clue XS-1: "Verification" is 0 day(s) overdue');
+  it('writes lateness in working days with ICU plurals, and "due now" at the due moment', () => {
+    const late = (locale: 'zh-CN' | 'en', daysOverdue: number) =>
+      t(locale, 'notify.lateness', { daysOverdue });
+    expect(late('zh-CN', 0)).toBe('已到期');
+    expect(late('zh-CN', 1)).toBe('已逾期1个工作日');
+    expect(late('zh-CN', 3)).toBe('已逾期3个工作日');
+    expect(late('en', 0)).toBe('is due now');
+    expect(late('en', 1)).toBe('is 1 working day overdue');
+    expect(late('en', 3)).toBe('is 3 working days overdue');
+    expect(t('zh-CN', 'notify.rung', { level: 2 })).toBe('二级督办');
+    expect(t('en', 'notify.rung', { level: 3 })).toBe('Level 3 supervision');
   });
 
   it('leaves unknown or missing placeholders intact and ignores extra params', () => {
-    expect(t('en', 'stageChanged.subject', { clueRef: 'A1', extra: 'x' })).toBe(
+    expect(t('en', 'stageChanged.unit.subject', { clueRef: 'A1', extra: 'x' })).toBe(
       'Clue A1 has moved to stage "{stage}"',
     );
-    expect(t('en', 'stageChanged.subject')).toBe('Clue {clueRef} has moved to stage "{stage}"');
+    expect(t('en', 'stageChanged.unit.subject')).toBe('Clue {clueRef} has moved to stage "{stage}"');
   });
 
-  it('does not treat $-patterns in values specially', () => {
-    expect(t('en', 'referral.subject', { clueRef: '$&$1', unit: "$'" })).toBe(
-      "[Referral] Clue $&$1 has been referred to $'",
+  it('does not treat $-patterns or ICU syntax in values specially', () => {
+    expect(t('en', 'referral.police.subject', { clueRef: '$&$1', unit: "$'{x}" })).toBe(
+      "[Referral] Clue $&$1 has been referred to $'{x}: please acknowledge",
     );
   });
 
