@@ -1,4 +1,7 @@
-/** The HTTP API (Express 5): security headers, limits, bearer auth, the route table, problem+json errors. */
+/**
+ * The HTTP API (Express 5): security headers, limits, sign-in, bearer or session auth, the CSRF guard,
+ * the route table, problem+json errors.
+ */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -10,6 +13,7 @@ import type { AppContext } from '../src/context';
 import { bearerAuth } from './auth';
 import { errorHandler, sendProblem } from './problem';
 import { allowedMethods, buildOpenApi, mount, type RouteDef } from './registry';
+import { csrfGuard, registerSessionOpenApi, sessionRoutes, signOutHandler } from './session';
 import { clueRoutes } from './routes/clues';
 import { peopleRoutes } from './routes/people';
 
@@ -29,7 +33,8 @@ export function allRoutes(ctx: AppContext, extras: ApiExtras = {}): RouteDef[] {
 export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Only trusted proxies may set the client address and protocol (rate limits, the Secure cookie).
+  app.set('trust proxy', ctx.config.http.trustProxy);
   app.set('query parser', 'simple');
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
@@ -117,7 +122,7 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
   });
 
   const routes = allRoutes(ctx, extras);
-  const openapi = buildOpenApi(routes);
+  const openapi = buildOpenApi(routes, [registerSessionOpenApi]);
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -140,7 +145,10 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
         sendProblem(res, 429, 'rate-limited', 'too many failed authentication attempts'),
     }),
   );
+  // Sign-in comes before authentication (and counts as a failed authentication above when refused).
+  api.use(sessionRoutes(ctx));
   api.use(bearerAuth(ctx));
+  api.use(csrfGuard(ctx));
   api.use(
     rateLimit({
       windowMs: 60_000,
@@ -196,6 +204,7 @@ export function createApp(ctx: AppContext, extras: ApiExtras = {}): express.Expr
     res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
     res.status(204).end();
   });
+  api.delete('/session', signOutHandler(ctx));
   mount(api, routes, ctx);
   // A known path with another method is 405 with Allow; anything else 404.
   api.use((req, res) => {

@@ -1,10 +1,17 @@
-/** Bearer API tokens: 401 for a missing, malformed, unknown, expired or revoked token (or an inactive user). */
+/**
+ * Who is calling: a bearer API token (integrations) or a signed-in person's session cookie (the
+ * workbench); both give the same Principal, so one authorization matrix serves both. 401 for a
+ * missing, malformed, unknown, expired or revoked token or session (or an inactive user). A request
+ * with an Authorization header is judged by it alone: a cookie never adds to a bearer request.
+ */
 import type { NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { authenticateSession } from '../src/auth/sessions';
 import { authenticate, type Principal } from '../src/auth/tokens';
 import type { Role } from '../src/domain/enums';
 import type { AppContext } from '../src/context';
 import { forbidden, unauthorized } from './problem';
+import { clearSessionCookie, readSessionCookie } from './session';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -16,9 +23,20 @@ declare module 'express-serve-static-core' {
 const BEARER = /^Bearer ([A-Za-z0-9_-]{10,100})$/;
 
 export function bearerAuth(ctx: AppContext) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const h = req.headers.authorization;
+      const cookie = h ? undefined : readSessionCookie(req, ctx);
+      if (cookie !== undefined) {
+        const s = await authenticateSession(ctx.orm.em.fork() as EntityManager, cookie, ctx.config.auth);
+        if (!s) {
+          clearSessionCookie(req, res, ctx);
+          throw unauthorized('the session has ended (signed out, idle too long or expired); sign in again');
+        }
+        req.principal = s.principal;
+        req.cookieSession = s;
+        return next();
+      }
       if (!h) throw unauthorized();
       const m = BEARER.exec(h);
       if (!m)

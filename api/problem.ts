@@ -51,6 +51,10 @@ const TITLES: Record<string, string> = {
   'unsupported-media-type': 'Unsupported media type',
   conflict: 'Conflict',
   'internal-error': 'Internal error',
+  'sign-in-failed': 'Sign-in failed',
+  'sign-in-backoff': 'Wait before trying again',
+  'account-locked': 'Account locked for a while',
+  csrf: 'Cross-site request refused',
 };
 
 export function sendProblem(

@@ -282,12 +282,20 @@ function formatValues(q: z.ZodType | undefined): string[] {
 
 const retryAfter = z.object({ 'Retry-After': z.string().openapi({ description: 'seconds to wait' }) });
 
-export function buildOpenApi(defs: RouteDef[]) {
+/** `more`: operations outside the route table (sign-in), registered on the same document. */
+export function buildOpenApi(defs: RouteDef[], more: ((registry: OpenAPIRegistry) => void)[] = []) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'An API token issued with `npm run admin -- tokens create`',
+  });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'dso_session',
+    description:
+      'The session cookie set by POST /api/v1/session (`__Host-dso_session` over https). Every write with it needs the `X-CSRF-Token` header (the `csrfToken` of the sign-in answer or of GET /api/v1/me) and a same-origin request.',
   });
   const problem = (description: string, headers?: z.ZodObject) => ({
     description,
@@ -336,7 +344,7 @@ export function buildOpenApi(defs: RouteDef[]) {
       summary: r.summary,
       description: `Roles: ${r.roles.join(', ')}${r.unitRelation && r.unitRelation !== 'any' ? `; unit relation to the clue: ${r.unitRelation}` : ''}`,
       tags: [r.tag],
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
       request: {
         params: params.length
           ? z.object(Object.fromEntries(params.map((p) => [p, paramSchema(r, p)])))
@@ -355,6 +363,7 @@ export function buildOpenApi(defs: RouteDef[]) {
     };
     registry.registerPath(cfg);
   }
+  for (const m of more) m(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -1,8 +1,8 @@
 /**
  * `npm run admin -- <group> <command> [options]`: manage units, users and API tokens on DATABASE_URL
  * (or the embedded database under DATA_DIR — stop `npm start` first, PGlite allows one process).
- * Exit codes: 0 done, 2 bad input (the message says what), 1 anything else. A new token is printed
- * once and never again; nothing else prints a secret.
+ * Exit codes: 0 done, 2 bad input (the message says what), 1 anything else. A new token or a
+ * generated password is printed once and never again; nothing else prints a secret.
  */
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -17,7 +17,9 @@ import {
   deactivateUser,
   listUnits,
   listUsers,
+  resetUserPassword,
   revoke,
+  setUserPassword,
   tokens,
 } from '../src/auth/admin';
 
@@ -29,6 +31,8 @@ const USAGE = `usage: npm run admin -- <group> <command> [options] [--json]
                 [--unit UNIT_ID] [--head] [--locale zh-CN|en]
   users list
   users deactivate --id USER_ID
+  users set-password USER_ID [--password-stdin]   (asks twice on a terminal; ends the user's sessions)
+  users reset-password USER_ID                    (generates a password and prints it once)
   tokens create --user USER_ID [--label TEXT] [--expires-in DAYS]
   tokens list   [--user USER_ID]
   tokens revoke --id TOKEN_ID
@@ -50,6 +54,7 @@ const OPTIONS = {
   label: { type: 'string' },
   'expires-in': { type: 'string' },
   json: { type: 'boolean' },
+  'password-stdin': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,12 +84,19 @@ function table(rows: Record<string, unknown>[]): string {
   return [line(cols), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }
 
+/** What a command may need beyond its options: the USER_ID argument, and a way to read a password. */
+export interface RunIo {
+  userId?: string;
+  readPassword?: () => Promise<string>;
+}
+
 /** Runs one command; returns what to print. */
 export async function run(
   em: EntityManager,
   group: string,
   command: string,
   v: Values,
+  io: RunIo = {},
 ): Promise<{ text: string; json: unknown }> {
   const key = `${group} ${command}`;
   switch (key) {
@@ -125,6 +137,20 @@ export async function run(
       const id = need(v, 'id');
       await deactivateUser(em, id);
       return { text: `user ${id} deactivated; their tokens no longer work`, json: { id, active: false } };
+    }
+    case 'users set-password': {
+      const id = io.userId ?? need(v, 'id');
+      if (!io.readPassword) throw new UsageError('no way to read a password; use --password-stdin');
+      await setUserPassword(em, id, await io.readPassword());
+      return { text: `password of ${id} set; their sessions ended`, json: { id, passwordSet: true } };
+    }
+    case 'users reset-password': {
+      const id = io.userId ?? need(v, 'id');
+      const password = await resetUserPassword(em, id);
+      return {
+        text: `new password for ${id} (shown once; their sessions ended):\n${password}`,
+        json: { id, password },
+      };
     }
     case 'tokens create': {
       let days: number | undefined;
@@ -186,7 +212,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [group, command, ...extra] = positionals;
+  const [group, command, ...rest] = positionals;
+  // The password commands name their user as an argument: `users set-password u-tushan`.
+  const takesUser = group === 'users' && (command === 'set-password' || command === 'reset-password');
+  const userId = takesUser && rest.length === 1 ? rest[0] : undefined;
+  const extra = userId !== undefined ? [] : rest;
   if (!group || !command || extra.length > 0) {
     process.stderr.write(
       `admin: ${!group || !command ? 'a group and a command are required' : `unexpected argument "${extra[0]}"`}\n\n${USAGE}\n`,
@@ -214,7 +244,10 @@ async function main(argv: string[]): Promise<number> {
     console.log = toStdout;
   });
   try {
-    const out = await run(orm.em.fork() as EntityManager, group, command, values);
+    const out = await run(orm.em.fork() as EntityManager, group, command, values, {
+      userId,
+      readPassword: () => readPassword(values['password-stdin'] === true),
+    });
     process.stdout.write(`${values.json ? JSON.stringify(out.json) : out.text}\n`);
     return 0;
   } catch (err) {
@@ -227,6 +260,54 @@ async function main(argv: string[]): Promise<number> {
     await orm.close();
     await stopPg?.();
   }
+}
+
+/** The new password: all of stdin (one trailing newline dropped), or asked twice without echo on a terminal. */
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+  }
+  if (!process.stdin.isTTY)
+    throw new UsageError('stdin is not a terminal; pipe the password with --password-stdin');
+  const first = await promptHidden('New password: ');
+  const second = await promptHidden('Repeat it: ');
+  if (first !== second) throw new AdminInputError('the two passwords differ');
+  return first;
+}
+
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    stdin.resume();
+    let typed = '';
+    const finish = () => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+    };
+    const onData = (s: string) => {
+      for (const ch of s) {
+        if (ch === '\r' || ch === '\n') {
+          finish();
+          return resolve(typed);
+        }
+        if (ch === '\u0003' || ch === '\u0004') {
+          finish();
+          return reject(new UsageError('cancelled'));
+        }
+        typed = ch === '\u007f' || ch === '\b' ? Array.from(typed).slice(0, -1).join('') : typed + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 if (require.main === module) {

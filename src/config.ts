@@ -99,6 +99,26 @@ const envSchema = z.object({
     (v) => v === undefined || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v),
     'must be an http(s) URL such as https://dso.example.gov.cn',
   ),
+  /** Session cookie `Secure` flag: `auto` = when the request came over https (see TRUST_PROXY). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  /**
+   * Which proxies may tell the client's address and protocol (X-Forwarded-For/-Proto): `false`, a hop
+   * count, or addresses/subnets (`loopback`, `10.0.0.0/8,...`). Not `true`: that trusts any client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|\d{1,2}|[0-9A-Za-z.:/_-]+(,[0-9A-Za-z.:/_-]+)*)$/,
+      'false, a hop count, or a comma-separated list of addresses/subnets',
+    )
+    .refine((v) => v !== 'true', 'give a hop count or the proxy addresses instead of true')
+    .default('false'),
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+  SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(1).max(604_800).default(43_200),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Wait after the first wrong password, doubling with each further one until the lock. */
+  SIGN_IN_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   DISTRICT_OFFICE_UNIT_ID: z.string().default('district-office'),
   POLICE_UNIT_ID: z.string().default('public-security'),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
@@ -122,6 +142,17 @@ export interface Config {
     rateLimitPerMinute: number;
     bodyLimit: string;
     requestTimeoutMs: number;
+    /** Express `trust proxy`: false, a hop count, or addresses/subnets. */
+    trustProxy: boolean | number | string;
+  };
+  /** Password sign-in and cookie sessions (src/auth/sessions.ts). */
+  auth: {
+    cookieSecure: 'auto' | 'true' | 'false';
+    sessionIdleMs: number;
+    sessionAbsoluteMs: number;
+    maxFailures: number;
+    lockMs: number;
+    backoffMs: number;
   };
   temporal: {
     /** undefined = start the embedded dev server */
@@ -177,6 +208,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyLimit: e.BODY_LIMIT,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      trustProxy: e.TRUST_PROXY === 'false' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    },
+    auth: {
+      cookieSecure: e.COOKIE_SECURE,
+      sessionIdleMs: e.SESSION_IDLE_SECONDS * 1000,
+      sessionAbsoluteMs: e.SESSION_ABSOLUTE_SECONDS * 1000,
+      maxFailures: e.SIGN_IN_MAX_FAILURES,
+      lockMs: e.SIGN_IN_LOCK_SECONDS * 1000,
+      backoffMs: e.SIGN_IN_BACKOFF_MS,
     },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

@@ -11,9 +11,12 @@ import { createServiceWorker } from '../workers/worker';
 import { fullApiExtras } from '../api/extras';
 import { resumeStalledIntakes } from './services/clues';
 import { ensureDigestSchedule } from './reports/digest';
+import { requireWebBuild } from '../api/pages/web';
 
 export async function main(): Promise<void> {
   const t0 = Date.now();
+  // The workbench is part of the product: without its build there is nothing for people to open.
+  requireWebBuild();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const rt = await startRuntime(config, log);
@@ -39,9 +42,11 @@ export async function main(): Promise<void> {
   const url = typeof addr === 'object' && addr ? `http://${config.http.host}:${addr.port}` : String(addr);
   if (rt.seededTokens) {
     // Printed once, on the first start only: they are stored hashed and cannot be shown again.
-    process.stdout.write('\nDemo district seeded. API tokens (shown once, keep them):\n');
+    process.stdout.write(
+      '\nDemo district seeded. User, API token and sign-in password (shown once, keep them):\n',
+    );
     for (const [user, token] of Object.entries(rt.seededTokens))
-      process.stdout.write(`  ${user.padEnd(16)} ${token}\n`);
+      process.stdout.write(`  ${user.padEnd(16)} ${token}  ${rt.seededPasswords?.[user] ?? ''}\n`);
     process.stdout.write('\n');
   }
   log.info(

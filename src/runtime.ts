@@ -11,7 +11,7 @@ import type { AppContext } from './context';
 import { startEmbeddedPg } from './db/embedded-pg';
 import { ensureDatabase, initORM } from './db/orm';
 import { createMailer, type Mailer } from './mail/mailer';
-import { seedDemoDistrict } from './seed';
+import { seedDemoDistrict, seedDemoPasswords } from './seed';
 import { connectClient, ensureSearchAttributes } from './temporal/client';
 import { startDevServer } from './temporal/dev-server';
 
@@ -22,6 +22,8 @@ export interface Runtime {
   databaseUrl: string;
   /** New demo tokens, only on the very first start. */
   seededTokens?: Record<string, string>;
+  /** Their initial passwords (user id → password), likewise only on the very first start. */
+  seededPasswords?: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +73,10 @@ export async function startRuntime(
     let seededTokens: Record<string, string> | undefined;
     const seed =
       o.seed ?? (config.seedDemo === 'true' || (config.seedDemo === 'auto' && !config.database.url));
+    let seededPasswords: Record<string, string> | undefined;
     if (seed) seededTokens = await seedDemoDistrict(orm.em.fork() as EntityManager);
+    if (seededTokens)
+      seededPasswords = await seedDemoPasswords(orm.em.fork() as EntityManager, Object.keys(seededTokens));
 
     return {
       ctx,
@@ -79,6 +84,7 @@ export async function startRuntime(
       temporalAddress,
       databaseUrl,
       seededTokens,
+      seededPasswords,
       async stop() {
         for (const s of stops.reverse())
           await s().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'stop failed'));

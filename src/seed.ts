@@ -1,8 +1,10 @@
 /**
  * The demo district seeded on first start: the District Office, towns (Tushan Scenic Area counts as one),
- * communities, departments, public security, and one user per role. Tokens are printed once.
+ * communities, departments, public security, and one user per role. Tokens and initial passwords
+ * are printed once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { generatePassword, setPassword } from './auth/passwords';
 import { issueToken } from './auth/tokens';
 
 /** Each unit has a contact mailbox and a head contact, so units without a user account still get notices. */
@@ -176,4 +178,21 @@ export async function seedDemoDistrict(em: EntityManager): Promise<Record<string
     tokens[u.id] = (await issueToken(em, u.id, 'demo')).token;
   }
   return tokens;
+}
+
+/**
+ * Gives each newly seeded demo user a random initial password (user id → password, to print once).
+ * Separate from seedDemoDistrict because each password costs a deliberate ~0.4 s of hashing, which
+ * test databases that sign in through tokens need not pay.
+ */
+export async function seedDemoPasswords(
+  em: EntityManager,
+  userIds: readonly string[],
+): Promise<Record<string, string>> {
+  const passwords: Record<string, string> = {};
+  for (const id of userIds) {
+    const password = generatePassword();
+    if (await setPassword(em, id, password)) passwords[id] = password;
+  }
+  return passwords;
 }

@@ -5,6 +5,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { LOCALES, ROLES, UNIT_KINDS, type Role } from '../domain/enums';
+import { recordAudit } from '../audit';
+import { generatePassword, passwordSchema, setPassword } from './passwords';
 import { issueToken, listTokens, revokeToken, type TokenRow } from './tokens';
 
 export class AdminInputError extends Error {}
@@ -150,4 +152,39 @@ export async function revoke(em: EntityManager, tokenId: string): Promise<void> 
     const [t] = await conn(em).execute<{ id: string }[]>(`select id from api_tokens where id = ?`, [tokenId]);
     throw new AdminInputError(t ? `token ${tokenId} is already revoked` : `unknown token "${tokenId}"`);
   }
+}
+
+/**
+ * Sets a user's sign-in password (the user's existing sessions end; a lockout is lifted). Audited as
+ * `password.set` by `cli`; the password itself is never stored or logged.
+ */
+export async function setUserPassword(
+  em: EntityManager,
+  userId: string,
+  password: string,
+  how: 'set' | 'reset' = 'set',
+): Promise<void> {
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) throw new AdminInputError(`password: ${checked.error.issues[0]?.message}`);
+  const [user] = await conn(em).execute<{ active: boolean }[]>(`select active from users where id = ?`, [
+    userId,
+  ]);
+  if (!user) throw new AdminInputError(`unknown user "${userId}"`);
+  if (!user.active) throw new AdminInputError(`user "${userId}" is deactivated`);
+  await setPassword(em, userId, password);
+  await recordAudit(em, {
+    actorId: 'cli',
+    role: null,
+    unitId: null,
+    action: 'password.set',
+    target: `user:${userId}`,
+    details: { how },
+  });
+}
+
+/** Generates a new password for a user, sets it, and returns it (to be shown once). */
+export async function resetUserPassword(em: EntityManager, userId: string): Promise<string> {
+  const password = generatePassword();
+  await setUserPassword(em, userId, password, 'reset');
+  return password;
 }

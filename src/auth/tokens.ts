@@ -35,7 +35,10 @@ export interface Principal {
   role: 'coordinator' | 'unit_officer' | 'leader' | 'police_liaison' | 'admin';
   unitId: string | null;
   locale: 'zh-CN' | 'en';
+  /** The credential: an API token's id, or `session:<id>` for a signed-in person (rate limits key on it). */
   tokenId: string;
+  /** Set when the caller is a signed-in person (cookie session) rather than a bearer token. */
+  sessionId?: string;
 }
 
 /** Token id → when this process last wrote its `last_used_at`. */

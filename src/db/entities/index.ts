@@ -1,4 +1,4 @@
-import { ApiTokenSchema, UserSchema } from './user.entity';
+import { ApiTokenSchema, SessionSchema, SignInUnknownSchema, UserSchema } from './user.entity';
 import { ClueSchema } from './clue.entity';
 import { UnitSchema } from './unit.entity';
 import { CampaignDeliverableSchema, CampaignSchema, CampaignUnitSchema } from './campaign.entity';
@@ -24,6 +24,8 @@ export const entities = [
   UnitSchema,
   UserSchema,
   ApiTokenSchema,
+  SessionSchema,
+  SignInUnknownSchema,
   ClueSchema,
   TimelineEventSchema,
   ClockRowSchema,

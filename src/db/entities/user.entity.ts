@@ -12,6 +12,12 @@ export interface User {
   locale: Locale;
   active: boolean;
   createdAt: Date;
+  /** scrypt hash (src/auth/passwords.ts); null until a password is set. */
+  passwordHash?: string | null;
+  failedSignIns: number;
+  /** No sign-in attempt before this instant (back-off after a failure, or the lock). */
+  lockedUntil?: Date | null;
+  passwordChangedAt?: Date | null;
 }
 
 export const UserSchema = new EntitySchema<User>({
@@ -27,6 +33,54 @@ export const UserSchema = new EntitySchema<User>({
     locale: { type: 'string', length: 8, default: 'zh-CN' },
     active: { type: 'boolean', default: true },
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
+    passwordHash: { type: 'string', nullable: true, hidden: true, lazy: true },
+    failedSignIns: { type: 'integer', default: 0 },
+    lockedUntil: { type: 'datetime', nullable: true },
+    passwordChangedAt: { type: 'datetime', nullable: true },
+  },
+});
+
+/** Cookie sessions of people signed in with a password; only hashes of the secret and CSRF token. */
+export interface Session {
+  id: string;
+  secretHash: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  csrfHash: string;
+  userAgent?: string | null;
+}
+
+export const SessionSchema = new EntitySchema<Session>({
+  name: 'Session',
+  tableName: 'sessions',
+  properties: {
+    id: { type: 'string', primary: true, length: 64 },
+    secretHash: { type: 'string', length: 64, unique: true },
+    userId: { type: 'string', length: 64, index: true },
+    createdAt: { type: 'datetime', defaultRaw: 'now()' },
+    lastSeenAt: { type: 'datetime', defaultRaw: 'now()' },
+    expiresAt: { type: 'datetime', index: true },
+    csrfHash: { type: 'string', length: 64 },
+    userAgent: { type: 'string', length: 64, nullable: true },
+  },
+});
+
+/** Failed sign-ins under usernames that match no user (by hash), so they lock like real accounts. */
+export interface SignInUnknown {
+  nameHash: string;
+  failedSignIns: number;
+  lockedUntil: Date;
+}
+
+export const SignInUnknownSchema = new EntitySchema<SignInUnknown>({
+  name: 'SignInUnknown',
+  tableName: 'sign_in_unknown',
+  properties: {
+    nameHash: { type: 'string', primary: true, length: 64 },
+    failedSignIns: { type: 'integer' },
+    lockedUntil: { type: 'datetime', index: true },
   },
 });
 

@@ -4,6 +4,7 @@ import { Migration20261126030000_campaigns } from './Migration20261126030000_cam
 import { Migration20261126040000_read_indexes } from './Migration20261126040000_read_indexes';
 import { Migration20261126060000_outbox_relay } from './Migration20261126060000_outbox_relay';
 import { Migration20261201222700_unit_contacts } from './Migration20261201222700_unit_contacts';
+import { Migration20261201222911_sign_in } from './Migration20261201222911_sign_in';
 
 /** Committed migrations, in order. Generate a new one with `npm run migration:create`, then list it here. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261126040000_read_indexes', class: Migration20261126040000_read_indexes },
   { name: 'Migration20261126060000_outbox_relay', class: Migration20261126060000_outbox_relay },
   { name: 'Migration20261201222700_unit_contacts', class: Migration20261201222700_unit_contacts },
+  { name: 'Migration20261201222911_sign_in', class: Migration20261201222911_sign_in },
 ];
