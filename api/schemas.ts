@@ -16,6 +16,8 @@ import {
   CLUE_STAGES,
   UNIT_KINDS,
 } from '../src/domain/enums';
+import { ROBOT_CHANNELS } from '../src/notify/robots';
+import { unitUpdateInput } from '../src/services/units';
 
 extendZodWithOpenApi(z);
 
@@ -540,3 +542,22 @@ export const UnitCreateSchema = z
   })
   .strict()
   .openapi('UnitCreate');
+/** PATCH /units/{unitId}: contacts and group robots (src/services/units.ts); `null` clears a field. */
+export const UnitUpdateSchema = unitUpdateInput().openapi('UnitUpdate');
+/** A unit as the admin sees it: robot webhooks with their access tokens masked, the DingTalk secret only as set. */
+export const UnitContactsSchema = z
+  .object({
+    id: z.string(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    kind: z.enum(UNIT_KINDS),
+    active: z.boolean(),
+    email: z.string().nullable(),
+    headName: z.string().nullable(),
+    headEmail: z.string().nullable(),
+    wecomWebhookUrl: z.string().nullable().openapi({ description: 'query values masked (***)' }),
+    dingtalkWebhookUrl: z.string().nullable().openapi({ description: 'query values masked (***)' }),
+    dingtalkSecretSet: z.boolean(),
+    robotChannels: z.array(z.enum(ROBOT_CHANNELS)),
+  })
+  .openapi('UnitContacts');

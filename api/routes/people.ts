@@ -1,7 +1,9 @@
 /** Me, notifications, escalations, accountability, clocks and units. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type z } from 'zod';
+import { auditActor } from '../../src/audit';
 import type { AppContext } from '../../src/context';
+import { unitContacts, updateUnit, UnitUpdateConflict, type UnitUpdate } from '../../src/services/units';
 import { workingDaysBetween } from '../../src/calendar';
 import { getCalendar } from '../../src/calendars';
 import { principal } from '../auth';
@@ -20,9 +22,11 @@ import {
   MeSchema,
   NotificationListQuery,
   NotificationListSchema,
+  UnitContactsSchema,
   UnitCreateSchema,
   UnitListSchema,
   UnitSchema,
+  UnitUpdateSchema,
 } from '../schemas';
 
 const ALL = ['coordinator', 'leader', 'unit_officer', 'police_liaison', 'admin'] as const;
@@ -229,6 +233,50 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
         );
         if (!rows[0]) throw new HttpProblem(409, 'conflict', `unit ${b.id} already exists`);
         return camel(rows[0]);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/units/:unitId',
+      summary: 'A unit with its contacts and group robots (admin)',
+      tag: 'units',
+      roles: ['admin'],
+      ownership: 'none',
+      response: UnitContactsSchema,
+      handler: async (req) => {
+        const u = await unitContacts(ctx.orm.em.fork() as EntityManager, String(req.params.unitId));
+        if (!u) throw notFound('unit');
+        return u;
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/units/:unitId',
+      summary:
+        'Edit a unit’s contact mailbox, head contact and WeCom / DingTalk robots (admin; the DingTalk secret is write-only)',
+      tag: 'units',
+      roles: ['admin'],
+      ownership: 'none',
+      body: UnitUpdateSchema,
+      response: UnitContactsSchema,
+      handler: async (req) => {
+        try {
+          const u = await updateUnit(ctx.orm.em.fork() as EntityManager, {
+            unitId: String(req.params.unitId),
+            change: req.body as UnitUpdate,
+            secretKey: ctx.reporterKey,
+            actor: auditActor(principal(req)),
+            requestId: req.requestId,
+          });
+          if (!u) throw notFound('unit');
+          return u;
+        } catch (err) {
+          if (err instanceof UnitUpdateConflict)
+            throw new HttpProblem(422, 'validation-error', err.message, {
+              errors: [{ path: err.path, message: err.message }],
+            });
+          throw err;
+        }
       },
     }),
   ];
