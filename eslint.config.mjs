@@ -22,10 +22,12 @@ export default defineConfig(
       '**/*.mjs',
       '**/*.cjs',
       'test/histories/**',
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
     ],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

@@ -4,8 +4,10 @@ import { createLogger } from '../src/log';
 import { startRuntime } from '../src/runtime';
 import { createApp } from './app';
 import { fullApiExtras } from './extras';
+import { requireWebBuild } from './pages/web';
 
 async function main() {
+  requireWebBuild();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const rt = await startRuntime(config, log);

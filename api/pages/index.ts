@@ -1,5 +1,6 @@
 /**
- * The leadership web page, served by the API itself at /dashboard (and / redirects there): static
+ * The leadership web page, served by the API itself at /dashboard (the workbench at / replaces it once
+ * it has the leader's pages): static
  * HTML, CSS and JS from the same origin (helmet's CSP forbids inline scripts), plus the slice of the
  * message catalogue the page needs, so the page speaks the same zh-CN / en as the rest of the system.
  * The page holds no data of its own: it signs in with a bearer token and calls the public API.
@@ -51,7 +52,6 @@ export function dashboardPages(app: express.Express, _ctx: AppContext): void {
       body: Buffer.from(JSON.stringify(dashboardMessages())),
     },
   };
-  app.get('/', (_req, res) => res.redirect(302, '/dashboard'));
   for (const [route, f] of Object.entries(files)) {
     app.get(route, (_req, res) => {
       res.setHeader('Content-Type', f.type);

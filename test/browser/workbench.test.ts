@@ -1,0 +1,317 @@
+/**
+ * The workbench (the web app at `/`) in a real browser (Chromium through playwright-core, found by
+ * helpers/chromium.ts) against the running app: API + worker on a Temporal dev server, PostgreSQL and
+ * SMTP, serving the built web app from web/dist (`npm run build:web`; npm install builds it).
+ *
+ * The unit officer signs in through the form, opens a clue from "My work" and takes it through
+ * verification, classification and the disposal plan with the clue page's forms; another unit's clue
+ * and a clue that does not exist show the same "not found"; a deep link opened signed out goes
+ * through sign-in and back. Screenshots (zh and en, desktop 1280 and phone 390) go to
+ * artifacts/screenshots/ (git-ignored). No console errors are allowed, apart from Chromium's own
+ * "Failed to load resource" line for the 401/404 answers these journeys ask for on purpose.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  devServerEnv,
+  eventually,
+  freshDatabase,
+  startSmtp,
+  type TestDb,
+  type TestSmtp,
+} from '../helpers/services';
+import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
+import { launchChromium } from '../helpers/chromium';
+import { setPassword } from '../../src/auth/passwords';
+import { WEB_DIST } from '../../api/pages/web';
+
+const SHOTS = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
+const OFFICER = { username: 'u-tushan', password: 'tushan officer passphrase 1' };
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+let env: TestWorkflowEnvironment;
+let db: TestDb;
+let smtp: TestSmtp;
+let app: TestApp;
+let browser: Browser;
+let ours: { id: string; ref: string };
+let theirs: { id: string; ref: string };
+/** A second clue of the officer's unit that stays in verification: My work always has a row. */
+let waiting: { id: string; ref: string };
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
+    throw new Error(`the web app is not built (${WEB_DIST}): run npm run build:web`);
+  [env, db, smtp] = await Promise.all([devServerEnv(), freshDatabase('workbench_test'), startSmtp()]);
+  app = await startTestApp({ env, db, smtp, taskQueue: 'workbench-it' });
+  expect(await setPassword(db.orm.em.fork() as EntityManager, OFFICER.username, OFFICER.password)).toBe(true);
+  browser = await launchChromium();
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  const a = await app.call('u-coordinator', 'POST', '/api/v1/clues', intakeBody());
+  expect(a.status).toBe(201);
+  ours = { id: a.body.id, ref: a.body.ref };
+  const b = await app.call(
+    'u-coordinator',
+    'POST',
+    '/api/v1/clues',
+    intakeBody({
+      subject: { name: 'Changhuai Mutual Aid Platform', kind: 'online_platform' },
+      leadUnitId: 'changhuai-town',
+    }),
+  );
+  expect(b.status).toBe(201);
+  theirs = { id: b.body.id, ref: b.body.ref };
+  const c = await app.call(
+    'u-coordinator',
+    'POST',
+    '/api/v1/clues',
+    intakeBody({ subject: { name: 'Tushan Lakeside Investment Club', kind: 'organization' } }),
+  );
+  expect(c.status).toBe(201);
+  waiting = { id: c.body.id, ref: c.body.ref };
+  // Both workflows have opened their verification clocks.
+  await eventually(async () => {
+    const rows = await db.q(`select 1 from clocks where owner_id in (?, ?, ?) and status = 'open'`, [
+      ours.id,
+      theirs.id,
+      waiting.id,
+    ]);
+    expect(rows).toHaveLength(3);
+  }, 30_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await Promise.all([env?.teardown(), db?.close(), smtp?.close()]);
+});
+
+async function newPage(viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return { ctx, page };
+}
+
+async function signIn(page: Page, who = OFFICER) {
+  await page.getByLabel('用户名').fill(who.username);
+  await page.getByLabel('密码').fill(who.password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Types a date and time into an antd DatePicker and confirms it with the picker's OK button. */
+async function pickTime(page: Page, label: string, value: string) {
+  await page.getByLabel(label).click();
+  await page.getByLabel(label).fill(value);
+  await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+  await expect(page.getByLabel(label).inputValue()).resolves.toBe(value);
+}
+
+const stageOf = (page: Page) => page.getByTestId('stage').getAttribute('data-stage');
+
+/** Nothing on the page is wider than the phone: every action is reachable without sideways scrolling. */
+async function fitsWidth(page: Page, width: number) {
+  const scroll = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+  expect(scroll).toBeLessThanOrEqual(width);
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('workbench: the unit officer', () => {
+  let ctx: BrowserContext;
+  let page: Page;
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  test('given a signed-out visitor, when the officer signs in with the 用户名 and 密码 form, then "My work" lists the clue with its step, working days left and level', async () => {
+    ({ ctx, page } = await newPage());
+    await page.goto(`${app.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-CN');
+    await shot(page, 'sign-in-zh-desktop');
+    await signIn(page, { username: OFFICER.username, password: 'not the password at all' });
+    await expect(page.getByTestId('sign-in-error').textContent()).resolves.toContain('用户名或密码不正确');
+    await signIn(page);
+    await page.waitForURL(`${app.url}/my-work`);
+    const row = page.locator(`[data-testid=work-item][data-ref="${ours.ref}"]`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('线索核查');
+    expect(text).toContain('Tushan Happy Elderly Care Co., Ltd.');
+    expect(text).toMatch(/剩 \d+ 个工作日|今日到期/);
+    expect(text).toContain('未督办');
+    // Another unit's clue is not on this unit's list.
+    await expect(page.locator(`[data-ref="${theirs.ref}"]`).count()).resolves.toBe(0);
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('（单位联络员）');
+    await shot(page, 'my-work-zh-desktop');
+  });
+
+  test('when the officer opens the clue from "My work" and records the verification, then the stage moves to classification', async () => {
+    await page.locator(`[data-testid=work-item][data-ref="${ours.ref}"] a[data-testid=work-link]`).click();
+    await page.waitForURL(`${app.url}/clues/${ours.id}`);
+    await expect(page.getByTestId('clue-ref').textContent()).resolves.toContain(ours.ref);
+    await expect(stageOf(page)).resolves.toBe('verifying');
+    // Exactly the form the stage allows the lead unit (plus an extension request for its open clock).
+    await expect(
+      page.locator('[data-testid^=form-]').evaluateAll((els) => els.map((e) => e.dataset.testid)),
+    ).resolves.toEqual(['form-verification', 'form-deadline-extensions']);
+    await page.getByLabel('基本属实').check();
+    await page.getByLabel('核查情况').fill('Site visited on 1 Dec; the pension-apartment offer is real.');
+    await page.getByTestId('submit-verification').click();
+    await eventually(async () => expect(await stageOf(page)).toBe('classifying'), 20_000);
+    await page.getByTestId('form-classification').waitFor();
+  });
+
+  test('when the officer classifies the clue, then the stage moves to planning and the record shows the nature', async () => {
+    const pick = async (label: string, option: string) => {
+      await page.getByLabel(label, { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).click();
+    };
+    await pick('性质认定', '涉嫌非法集资');
+    await pick('兑付能力', '部分兑付能力');
+    await pick('兑付意愿', '兑付意愿低');
+    await page
+      .getByLabel('认定理由')
+      .fill('Public solicitation with promised returns; funds partly traceable.');
+    await page.getByTestId('submit-classification').click();
+    await eventually(async () => expect(await stageOf(page)).toBe('planning'), 20_000);
+    await expect(page.locator('body').textContent()).resolves.toContain('涉嫌非法集资');
+  });
+
+  test('when the officer submits the plan with strategies and two milestones, then the clue waits for plan review and the workflow holds the plan', async () => {
+    await page.getByTestId('form-plan').waitFor();
+    await page.getByLabel('警示约谈').check();
+    await page.getByLabel('规范整改').check();
+    await page.getByLabel('具体措施').fill('Interview the legal representative; order the offer withdrawn.');
+    await page.getByLabel('责任人').fill('Wang Fang');
+    await page.getByLabel('节点 1 内容').fill('Warning interview held');
+    await pickTime(page, '节点 1 完成时限', '2027-01-15 10:00');
+    await page.getByTestId('add-milestone').click();
+    await page.getByLabel('节点 2 内容').fill('Rectification checked');
+    await pickTime(page, '节点 2 完成时限', '2027-02-26 17:00');
+    await page.getByTestId('submit-plan').click();
+    await eventually(async () => expect(await stageOf(page)).toBe('plan_review'), 20_000);
+    const r = await app.call('u-coordinator', 'GET', `/api/v1/clues/${ours.id}`);
+    expect(r.body.state.plan).toMatchObject({
+      strategies: ['warning_interview', 'standardized_rectification'],
+      responsiblePerson: 'Wang Fang',
+    });
+    expect(r.body.state.milestones.map((m: { title: string; dueAt: string }) => [m.title, m.dueAt])).toEqual([
+      ['Warning interview held', '2027-01-15T02:00:00.000Z'],
+      ['Rectification checked', '2027-02-26T09:00:00.000Z'],
+    ]);
+    // Plan review is the coordinator's: the officer has no stage form left.
+    await expect(page.locator('[data-testid^=form-]').count()).resolves.toBeLessThanOrEqual(1);
+    await page.getByTestId('timeline').getByText('提交处置方案').first().waitFor();
+    await shot(page, 'clue-zh-desktop');
+  });
+
+  test("given a signed-in officer, when it opens another unit's clue URL or one that does not exist, then both show the same not-found page", async () => {
+    await page.goto(`${app.url}/clues/${theirs.id}`);
+    await page.getByTestId('not-found').waitFor();
+    const other = await page.getByRole('main').innerText();
+    await page.goto(`${app.url}/clues/c-does-not-exist`);
+    await page.getByTestId('not-found').waitFor();
+    const missing = await page.getByRole('main').innerText();
+    expect(other).toBe(missing);
+    expect(other).toContain('未找到该页面');
+    expect(other).not.toContain(theirs.ref);
+  });
+
+  test('when the officer signs out, then the session ends and the workbench asks for sign-in again', async () => {
+    await page.goto(`${app.url}/my-work`);
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${app.url}/my-work`);
+    await page.waitForURL(/\/sign-in\?next=%2Fmy-work/);
+  });
+});
+
+describe('workbench: deep links, language and the phone', () => {
+  test('given a link from an email opened signed out, when the officer signs in, then it lands on that clue page', async () => {
+    const { ctx, page } = await newPage();
+    await page.goto(`${app.url}/clues/${ours.id}`);
+    await page.waitForURL(`${app.url}/sign-in?next=${encodeURIComponent(`/clues/${ours.id}`)}`);
+    await signIn(page);
+    await page.waitForURL(`${app.url}/clues/${ours.id}`);
+    await expect(page.getByTestId('clue-ref').textContent()).resolves.toContain(ours.ref);
+    await ctx.close();
+  });
+
+  test('the English switch turns the pages into English and is remembered; screenshots in both languages on desktop and phone', async () => {
+    for (const [vp, name] of [
+      [DESKTOP, 'desktop'],
+      [PHONE, 'phone'],
+    ] as const) {
+      const { ctx, page } = await newPage(vp);
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByText('English').click();
+      await page.getByLabel('Username').waitFor();
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+      await shot(page, `sign-in-en-${name}`);
+      await page.getByLabel('Username').fill(OFFICER.username);
+      await page.getByLabel('Password').fill(OFFICER.password);
+      await page.locator('button[type=submit]').click();
+      await page.waitForURL(`${app.url}/my-work`);
+      await page.locator(`[data-testid=work-item]`).first().waitFor();
+      await expect(page.locator('h1').textContent()).resolves.toBe('My work');
+      await fitsWidth(page, vp.width);
+      await shot(page, `my-work-en-${name}`);
+      await page.goto(`${app.url}/clues/${ours.id}`);
+      await page.getByTestId('stage').waitFor();
+      await expect(page.getByTestId('stage').textContent()).resolves.toBe('Plan review');
+      await fitsWidth(page, vp.width);
+      await shot(page, `clue-en-${name}`);
+      // Remembered: a reload stays in English.
+      await page.reload();
+      await page.getByTestId('stage').waitFor();
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+      await ctx.close();
+    }
+  });
+
+  test('at 390 px the menu is a drawer reached by a labelled button, and the Chinese pages fit the width', async () => {
+    const { ctx, page } = await newPage(PHONE);
+    await page.goto(`${app.url}/my-work`);
+    await signIn(page);
+    await page.waitForURL(`${app.url}/my-work`);
+    await page.locator(`[data-testid=work-item][data-ref="${waiting.ref}"]`).waitFor();
+    await fitsWidth(page, PHONE.width);
+    await shot(page, 'my-work-zh-phone');
+    await page.getByRole('button', { name: '打开菜单' }).click();
+    await page.getByRole('link', { name: '专项行动' }).click();
+    await page.waitForURL(`${app.url}/campaigns`);
+    await page.goto(`${app.url}/clues/${ours.id}`);
+    await page.getByTestId('stage').waitFor();
+    await fitsWidth(page, PHONE.width);
+    await shot(page, 'clue-zh-phone');
+    // Keyboard: the sign-out button in the drawer is reachable and works with Enter.
+    await page.getByRole('button', { name: '打开菜单' }).click();
+    await page.getByTestId('sign-out').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/sign-in/);
+    await ctx.close();
+  });
+
+  test('no page logged a console error or threw', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

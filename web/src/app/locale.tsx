@@ -1,0 +1,57 @@
+/** zh-CN by default, English on a switch; the choice is remembered in this browser. */
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { IntlProvider } from 'react-intl';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { catalogues, storedLocale, storeLocale, type Locale } from '../i18n';
+
+const LocaleContext = createContext<{ locale: Locale; setLocale: (l: Locale) => void }>({
+  locale: 'zh-CN',
+  setLocale: () => undefined,
+});
+
+export function useLocale() {
+  return useContext(LocaleContext);
+}
+
+export function LocaleProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(storedLocale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+    document.title = catalogues[locale]['web.title'] ?? document.title;
+  }, [locale]);
+  const value = useMemo(
+    () => ({
+      locale,
+      setLocale: (l: Locale) => {
+        storeLocale(l);
+        setLocaleState(l);
+      },
+    }),
+    [locale],
+  );
+  return (
+    <LocaleContext.Provider value={value}>
+      <IntlProvider
+        locale={locale}
+        messages={catalogues[locale]}
+        defaultLocale="zh-CN"
+        onError={(err) => {
+          // A value without a label falls back to the value itself; that is not an error to report.
+          if (err.code !== 'MISSING_TRANSLATION') console.error(err);
+        }}
+      >
+        <ConfigProvider
+          locale={locale === 'zh-CN' ? zhCN : enUS}
+          theme={{ token: { colorPrimary: '#b71c1c' } }}
+        >
+          <AntApp>{children}</AntApp>
+        </ConfigProvider>
+      </IntlProvider>
+    </LocaleContext.Provider>
+  );
+}
