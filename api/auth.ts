@@ -7,6 +7,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authenticateSession } from '../src/auth/sessions';
+import { auditTokenFailure } from '../src/audit';
 import { authenticate, type Principal } from '../src/auth/tokens';
 import type { Role } from '../src/domain/enums';
 import type { AppContext } from '../src/context';
@@ -39,10 +40,23 @@ export function bearerAuth(ctx: AppContext) {
       }
       if (!h) throw unauthorized();
       const m = BEARER.exec(h);
-      if (!m)
+      // A refused token is audited (throttled, see src/audit.ts); the 401 does not wait for it.
+      const refused = (token?: string) =>
+        void auditTokenFailure(() => ctx.orm.em.fork() as EntityManager, {
+          token,
+          ip: req.ip,
+          path: req.path,
+          requestId: req.requestId,
+        });
+      if (!m) {
+        refused();
         throw unauthorized('malformed Authorization header; expected "Bearer <token>"', 'invalid_request');
+      }
       const p = await authenticate(ctx.orm.em.fork() as EntityManager, m[1]!);
-      if (!p) throw unauthorized('unknown, expired or revoked token', 'invalid_token');
+      if (!p) {
+        refused(m[1]);
+        throw unauthorized('unknown, expired or revoked token', 'invalid_token');
+      }
       req.principal = p;
       next();
     } catch (err) {

@@ -20,6 +20,7 @@ import {
   resetUserPassword,
   revoke,
   setUserPassword,
+  setUserRole,
   tokens,
 } from '../src/auth/admin';
 
@@ -31,6 +32,7 @@ const USAGE = `usage: npm run admin -- <group> <command> [options] [--json]
                 [--unit UNIT_ID] [--head] [--locale zh-CN|en]
   users list
   users deactivate --id USER_ID
+  users set-role --id USER_ID --role ROLE [--unit UNIT_ID]   (audited; takes effect on the next request)
   users set-password USER_ID [--password-stdin]   (asks twice on a terminal; ends the user's sessions)
   users reset-password USER_ID                    (generates a password and prints it once)
   tokens create --user USER_ID [--label TEXT] [--expires-in DAYS]
@@ -150,6 +152,18 @@ export async function run(
       return {
         text: `new password for ${id} (shown once; their sessions ended):\n${password}`,
         json: { id, password },
+      };
+    }
+    case 'users set-role': {
+      const id = need(v, 'id');
+      const r = await setUserRole(em, { userId: id, role: need(v, 'role'), unitId: v.unit });
+      const show = (x: { role: string; unitId: string | null }) =>
+        `${x.role}${x.unitId ? `, ${x.unitId}` : ''}`;
+      return {
+        text: r.changed
+          ? `user ${id}: ${show(r.from)} → ${show(r.to)}`
+          : `user ${id} already has that role (${show(r.to)})`,
+        json: { id, ...r },
       };
     }
     case 'tokens create': {

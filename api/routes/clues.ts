@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { likeEscape } from '../../src/db/sql';
 import { z } from 'zod';
 import type { WorkflowHandle } from '@temporalio/client';
+import { auditActor, recordAudit } from '../../src/audit';
 import type { AppContext } from '../../src/context';
 import { decryptReporter } from '../../src/auth/reporter';
 import { clueWorkflowId, registerClue } from '../../src/services/clues';
@@ -488,20 +489,14 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           .execute<{ reporter_enc: string | null }[]>('select reporter_enc from clues where id = ?', [
             row.id,
           ]);
-        await em()
-          .getConnection()
-          .execute(
-            `insert into audit_log (actor_id, role, unit_id, action, target, request_id, details) values (?,?,?,?,?,?,?)`,
-            [
-              p.userId,
-              p.role,
-              p.unitId,
-              'reporter.unmask',
-              `clue:${row.id}`,
-              req.requestId ?? null,
-              JSON.stringify({ reason: (req.body as { reason: string }).reason }),
-            ],
-          );
+        // Written before the identity is returned: no unmask without its audit row.
+        await recordAudit(em(), {
+          ...auditActor(p),
+          action: 'reporter.unmask',
+          target: `clue:${row.id}`,
+          requestId: req.requestId,
+          details: { ref: row.ref, reason: (req.body as { reason: string }).reason },
+        });
         if (!r?.reporter_enc) return { reporter: null };
         return { reporter: decryptReporter(ctx.reporterKey, r.reporter_enc) };
       },

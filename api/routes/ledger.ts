@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Request, Response } from 'express';
+import { auditActor, recordAudit } from '../../src/audit';
 import { z } from 'zod';
 import type { AppContext } from '../../src/context';
 import type { Locale } from '../../src/domain/enums';
@@ -21,8 +22,11 @@ import {
   type LedgerKind,
   type LedgerQueryInput,
 } from '../../src/ledger/query';
+import { lt } from '../../src/ledger/messages';
 import { statistics } from '../../src/ledger/statistics';
 import { principal } from '../auth';
+import { chinaDay, sendAttachment } from '../download';
+import { requestLocale } from '../locale';
 import { visibilitySql } from '../access';
 import { HttpProblem } from '../problem';
 import { defineRoute, parsedQuery, type RouteDef } from '../registry';
@@ -117,6 +121,7 @@ const ImportReportSchema = z
     rows: z.array(
       z.object({
         row: z.number(),
+        line: z.number(),
         status: z.enum(['registered', 'already_imported', 'duplicate_in_file', 'invalid']),
         clueId: z.string().optional(),
         ref: z.string().optional(),
@@ -141,25 +146,7 @@ const StatisticsQuery = z
   })
   .strict();
 
-const FILE_NAMES: Record<LedgerKind, Record<Locale, string>> = {
-  risks: { 'zh-CN': '非法集资风险总台账', en: 'total-risk-list' },
-  keyClues: { 'zh-CN': '重点风险线索管理台账', en: 'key-risk-clue-account' },
-};
-
-function attachment(res: Response, name: string, type: string, body: Buffer): void {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
-  res.setHeader('Content-Type', type);
-  res.setHeader(
-    'Content-Disposition',
-    `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-  );
-  res.setHeader('Cache-Control', 'no-store');
-  res.status(200).send(body);
-}
-
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
+const FILE_KEYS = { risks: 'ledger.file.risks', keyClues: 'ledger.file.keyClues' } as const;
 
 export function ledgerRoutes(ctx: AppContext): RouteDef[] {
   const em = () => ctx.orm.em.fork() as EntityManager;
@@ -201,9 +188,21 @@ export function ledgerRoutes(ctx: AppContext): RouteDef[] {
       totals,
       units: await unitNames(e),
     };
-    const base = `${FILE_NAMES[kind][locale]}-${shanghaiDate(meta.exportedAt)}`;
-    if (q.format === 'csv') attachment(res, `${base}.csv`, 'text/csv; charset=utf-8', toCsv(rows, meta));
-    else attachment(res, `${base}.xlsx`, XLSX_TYPE, await toXlsx(rows, meta));
+    const day = chinaDay(meta.exportedAt);
+    const body = q.format === 'csv' ? toCsv(rows, meta) : await toXlsx(rows, meta);
+    await recordAudit(e, {
+      ...auditActor(p),
+      action: 'ledger.export',
+      target: `ledger:${kind}`,
+      requestId: req.requestId,
+      details: { list: kind, format: q.format, lang: locale, filters, rows: rows.length },
+    });
+    sendAttachment(res, {
+      name: `${lt(locale, FILE_KEYS[kind])}-${day}.${q.format}`,
+      asciiName: `${lt('en', FILE_KEYS[kind])}-${day}.${q.format}`,
+      type: q.format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+      body,
+    });
     return undefined;
   };
 
@@ -268,23 +267,28 @@ export function ledgerRoutes(ctx: AppContext): RouteDef[] {
       response: ImportReportSchema,
       handler: async (req) => {
         const p = principal(req);
+        const locale = requestLocale(req, p.locale);
         const b = req.body as z.infer<typeof ImportBody>;
         const content = Buffer.from(b.contentBase64.replace(/\s+/g, ''), 'base64');
-        if (content.length === 0)
-          throw new HttpProblem(422, 'validation-error', 'the file is empty', {
-            errors: [{ path: ['contentBase64'], message: 'empty' }],
+        if (content.length === 0) {
+          const message = lt(locale, 'ledger.import.file.empty');
+          throw new HttpProblem(422, 'validation-error', message, {
+            errors: [{ path: ['contentBase64'], message }],
           });
+        }
         try {
           return await importClues(ctx, {
             filename: b.filename,
             content,
             createdBy: p.userId,
             schema: ClueIntakeSchema,
+            locale,
           });
         } catch (err) {
           if (err instanceof ImportFileError) {
-            throw new HttpProblem(422, 'validation-error', err.message, {
-              errors: [{ path: ['contentBase64'], message: err.message }],
+            const message = lt(locale, err.said.key, err.said.params);
+            throw new HttpProblem(422, 'validation-error', message, {
+              errors: [{ path: ['contentBase64'], message }],
             });
           }
           throw err;

@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { LOCALES, ROLES, UNIT_KINDS, type Role } from '../domain/enums';
-import { recordAudit } from '../audit';
+import { CLI_ACTOR, recordAudit } from '../audit';
 import { generatePassword, passwordSchema, setPassword } from './passwords';
 import { issueToken, listTokens, revokeToken, type TokenRow } from './tokens';
 
@@ -92,6 +92,12 @@ export async function createUser(em: EntityManager, input: z.input<typeof UserIn
     `insert into users (id, name, email, role, unit_id, is_unit_head, locale, active) values (?,?,?,?,?,?,?,true)`,
     [u.id, u.name, u.email, u.role, u.unitId ?? null, u.isUnitHead, u.locale],
   );
+  await recordAudit(em, {
+    ...CLI_ACTOR,
+    action: 'user.create',
+    target: `user:${u.id}`,
+    details: { role: u.role, unitId: u.unitId ?? null, isUnitHead: u.isUnitHead },
+  });
   return u;
 }
 
@@ -117,6 +123,7 @@ export async function deactivateUser(em: EntityManager, userId: string): Promise
     [userId],
   );
   if (!rows[0]) throw new AdminInputError(`unknown user "${userId}"`);
+  await recordAudit(em, { ...CLI_ACTOR, action: 'user.deactivate', target: `user:${userId}`, details: {} });
 }
 
 export async function createToken(
@@ -140,6 +147,12 @@ export async function createToken(
   const expiresAt =
     o.expiresInDays !== undefined ? new Date(Date.now() + o.expiresInDays * 86_400_000) : null;
   const t = await issueToken(em, o.userId, label, expiresAt ?? undefined);
+  await recordAudit(em, {
+    ...CLI_ACTOR,
+    action: 'token.issue',
+    target: `token:${t.id}`,
+    details: { userId: o.userId, label, expiresAt: expiresAt?.toISOString() ?? null },
+  });
   return { ...t, expiresAt };
 }
 
@@ -152,6 +165,57 @@ export async function revoke(em: EntityManager, tokenId: string): Promise<void> 
     const [t] = await conn(em).execute<{ id: string }[]>(`select id from api_tokens where id = ?`, [tokenId]);
     throw new AdminInputError(t ? `token ${tokenId} is already revoked` : `unknown token "${tokenId}"`);
   }
+  const [t] = await conn(em).execute<{ user_id: string }[]>(`select user_id from api_tokens where id = ?`, [
+    tokenId,
+  ]);
+  await recordAudit(em, {
+    ...CLI_ACTOR,
+    action: 'token.revoke',
+    target: `token:${tokenId}`,
+    details: { userId: t?.user_id ?? null },
+  });
+}
+
+/**
+ * Gives a user another role (and unit, when given); takes effect on their next request, as every
+ * request reads the role afresh. Audited as `user.role_change` with the old and the new role.
+ */
+export async function setUserRole(
+  em: EntityManager,
+  o: { userId: string; role: string; unitId?: string },
+): Promise<{
+  changed: boolean;
+  from: { role: Role; unitId: string | null };
+  to: { role: Role; unitId: string | null };
+}> {
+  const role = parse(z.enum(ROLES), o.role);
+  if (o.unitId !== undefined) parse(id, o.unitId);
+  const [user] = await conn(em).execute<{ role: Role; unit_id: string | null; active: boolean }[]>(
+    `select role, unit_id, active from users where id = ?`,
+    [o.userId],
+  );
+  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`);
+  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`);
+  const unitId = o.unitId ?? user.unit_id;
+  if (UNIT_ROLES.includes(role) && !unitId) throw new AdminInputError(`role ${role} needs a unit (--unit)`);
+  if (o.unitId !== undefined) {
+    const [unit] = await conn(em).execute<{ active: boolean }[]>(`select active from units where id = ?`, [
+      o.unitId,
+    ]);
+    if (!unit) throw new AdminInputError(`unknown unit "${o.unitId}"`);
+    if (!unit.active) throw new AdminInputError(`unit "${o.unitId}" is not active`);
+  }
+  const from = { role: user.role, unitId: user.unit_id };
+  const to = { role, unitId };
+  if (from.role === to.role && from.unitId === to.unitId) return { changed: false, from, to };
+  await conn(em).execute(`update users set role = ?, unit_id = ? where id = ?`, [role, unitId, o.userId]);
+  await recordAudit(em, {
+    ...CLI_ACTOR,
+    action: 'user.role_change',
+    target: `user:${o.userId}`,
+    details: { from, to },
+  });
+  return { changed: true, from, to };
 }
 
 /**

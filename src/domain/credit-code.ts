@@ -43,7 +43,15 @@ export const REGISTRATION_AUTHORITY_CODES = {
 } as const;
 export type RegistrationAuthorityCode = keyof typeof REGISTRATION_AUTHORITY_CODES;
 
-export type CreditCodeResult = { ok: true; normalized: string } | { ok: false; reason: string };
+/** Why a code is refused, as data (so callers can say it in the reader's language). */
+export type CreditCodeProblem =
+  | { kind: 'length'; got: number }
+  | { kind: 'character'; char: string; position: number }
+  | { kind: 'authority'; char: string }
+  | { kind: 'division' }
+  | { kind: 'check'; expected: string };
+export type CreditCodeResult =
+  { ok: true; normalized: string } | { ok: false; reason: string; problem: CreditCodeProblem };
 
 function charValue(ch: string): number {
   return CREDIT_CODE_CHARSET.indexOf(ch);
@@ -76,24 +84,44 @@ export function validateCreditCode(code: string): CreditCodeResult {
     .trim()
     .toUpperCase();
   if (normalized.length !== 18) {
-    return { ok: false, reason: `must be 18 characters (got ${normalized.length})` };
+    return {
+      ok: false,
+      reason: `must be 18 characters (got ${normalized.length})`,
+      problem: { kind: 'length', got: normalized.length },
+    };
   }
   for (let i = 0; i < 18; i++) {
     const ch = normalized.charAt(i);
     if (charValue(ch) < 0) {
-      return { ok: false, reason: `invalid character "${ch}" at position ${i + 1}` };
+      return {
+        ok: false,
+        reason: `invalid character "${ch}" at position ${i + 1}`,
+        problem: { kind: 'character', char: ch, position: i + 1 },
+      };
     }
   }
   const authority = normalized.charAt(0);
   if (!Object.prototype.hasOwnProperty.call(REGISTRATION_AUTHORITY_CODES, authority)) {
-    return { ok: false, reason: `invalid registration authority code "${authority}" at position 1` };
+    return {
+      ok: false,
+      reason: `invalid registration authority code "${authority}" at position 1`,
+      problem: { kind: 'authority', char: authority },
+    };
   }
   if (!/^[0-9]{6}$/.test(normalized.slice(2, 8))) {
-    return { ok: false, reason: 'positions 3-8 must be a 6-digit administrative division code' };
+    return {
+      ok: false,
+      reason: 'positions 3-8 must be a 6-digit administrative division code',
+      problem: { kind: 'division' },
+    };
   }
   const expected = creditCodeCheckChar(normalized.slice(0, 17));
   if (normalized.charAt(17) !== expected) {
-    return { ok: false, reason: `check character should be "${expected}"` };
+    return {
+      ok: false,
+      reason: `check character should be "${expected}"`,
+      problem: { kind: 'check', expected },
+    };
   }
   return { ok: true, normalized };
 }

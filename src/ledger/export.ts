@@ -4,10 +4,14 @@
  * `lang=en`. Above the table each file states the ledger, the data scope, the filters applied (in
  * words and as the raw query), who exported it and when, and the totals; the XLSX ends with a totals row.
  * The reporter's identity is never exported.
+ *
+ * Times: the CSV writes them as text in China time; the XLSX as real Excel dates holding the China
+ * wall clock (UTC+8), formatted `yyyy-mm-dd hh:mm`, so they sort and filter as dates.
  */
 import ExcelJS from 'exceljs';
 import { formatLocal } from '../format';
 import { label, t, type LabelKind, type LabelValue, type MessageKey } from '../i18n';
+import { lt } from './messages';
 import type { Locale } from '../domain/enums';
 import {
   FILTER_NAMES,
@@ -36,6 +40,19 @@ interface Column {
   width: number;
   value: (r: LedgerRow, m: ExportMeta, seq: number) => string | number;
   numFmt?: string;
+  /** Date-time columns: the instant (ms), written to XLSX as an Excel date in China time. */
+  at?: (r: LedgerRow) => number | null;
+}
+
+/** The XLSX number format of date-time cells. */
+export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm';
+
+/**
+ * An Excel date for an instant, showing the China (UTC+8) wall clock. Excel dates carry no zone:
+ * exceljs writes a Date's UTC fields as the serial number, so the instant is shifted by 8 hours.
+ */
+export function excelChinaDate(ms: number): Date {
+  return new Date(ms + 8 * 3_600_000);
 }
 
 const yesNo = (m: ExportMeta, b: boolean) => t(m.locale, b ? 'ledger.yes' : 'ledger.no');
@@ -58,6 +75,7 @@ export const COLUMNS: Column[] = [
     header: 'ledger.col.registeredAt',
     width: 18,
     value: (r, m) => formatLocal(Date.parse(r.registeredAt), m.locale),
+    at: (r) => Date.parse(r.registeredAt),
   },
   {
     key: 'sourceChannel',
@@ -171,6 +189,7 @@ export const COLUMNS: Column[] = [
     header: 'ledger.col.nextDueAt',
     width: 18,
     value: (r, m) => (r.nextDueAt ? formatLocal(Date.parse(r.nextDueAt), m.locale) : ''),
+    at: (r) => (r.nextDueAt ? Date.parse(r.nextDueAt) : null),
   },
   { key: 'duplicateOf', header: 'ledger.col.duplicateOf', width: 16, value: (r) => r.duplicateOfRef ?? '' },
   { key: 'description', header: 'ledger.col.description', width: 50, value: (r) => r.description },
@@ -238,6 +257,7 @@ export function metaLines(m: ExportMeta): string[] {
       participants: m.totals.participants,
     }),
     t(m.locale, 'ledger.exported', { at: formatLocal(m.exportedAt.getTime(), m.locale), by: m.exportedBy }),
+    lt(m.locale, 'ledger.timesNote'),
   ];
 }
 
@@ -249,10 +269,27 @@ export function headers(locale: Locale): string[] {
   return COLUMNS.map((c) => t(locale, c.header));
 }
 
-function csvCell(v: string | number): string {
+/**
+ * Text a spreadsheet would turn into a number and thereby damage: 11 digits or more (a mobile
+ * number; from 12 Excel shows 9.13403E+17, past 15 it drops digits), a leading zero (dropped), or an
+ * exponent (`1234E5`: credit codes may hold an E).
+ */
+const LOSSY_NUMBER = /^(?:\d{11,}|0\d+|\d+(?:\.\d+)?[eE][+-]?\d+)$/;
+
+/**
+ * One CSV cell. Long digit strings (credit codes, phone numbers, any such text) get a leading TAB:
+ * Excel and WPS then see text, not a number, and keep every digit; the TAB is invisible in the cell,
+ * survives a save as CSV, and a machine reader (ours: `stripTextMarker` in import.ts; anyone's: a
+ * trim) gets the digits back. Rejected: `="…"` (a formula: LibreOffice and every parser read the
+ * formula text, Excel re-saves the bare number, and we refuse formulas in exports), a leading
+ * apostrophe (Excel shows it in a CSV), and zero-width characters (invisible, not removed by trim).
+ */
+export function csvCell(v: string | number): string {
   if (typeof v === 'number') return String(v);
   // Spreadsheet formula injection: text that a spreadsheet would evaluate is prefixed with a quote.
   const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  // Unquoted, as the marker is commonly written (digits need no quoting).
+  if (LOSSY_NUMBER.test(s)) return `\t${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -290,7 +327,18 @@ export async function toXlsx(rows: LedgerRow[], m: ExportMeta): Promise<Buffer> 
     col.width = c.width;
     if (c.numFmt) col.numFmt = c.numFmt;
   });
-  rows.forEach((r, i) => ws.addRow(COLUMNS.map((c) => c.value(r, m, i + 1))));
+  rows.forEach((r, i) => {
+    const row = ws.addRow(
+      COLUMNS.map((c) => {
+        if (!c.at) return c.value(r, m, i + 1);
+        const ms = c.at(r);
+        return ms === null ? null : excelChinaDate(ms);
+      }),
+    );
+    COLUMNS.forEach((c, k) => {
+      if (c.at) row.getCell(k + 1).numFmt = XLSX_DATE_FORMAT;
+    });
+  });
   const totals: (string | number)[] = COLUMNS.map((c) =>
     c.key === 'seq'
       ? t(m.locale, 'ledger.totals')

@@ -28,7 +28,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { validateCreditCode } from '../domain/credit-code';
 import { LOCALES, type Locale } from '../domain/enums';
 import { LABEL_KINDS, label, t, type LabelKind, type LabelValue, type MessageKey } from '../i18n';
-import { IntakeError, registerClue, type ClueIntake } from '../services/clues';
+import { creditCodeSaid, IntakeError, registerClue, type ClueIntake } from '../services/clues';
+import { lt, type Said } from './messages';
 import { unitNames, type UnitName } from './query';
 
 /** Rows per file: registering is sequential (about 20–50 ms a row: a row, a workflow start), so a full file stays well inside a request. */
@@ -167,11 +168,22 @@ export interface FieldError {
   field: string;
   /** The column header as written in the file, if the column exists. */
   column: string | null;
+  /** In the reader's language, naming the column as the file names it. */
   message: string;
 }
 
+/** A field error before it is worded. */
+interface RawFieldError {
+  field: string;
+  column: string | null;
+  problem: Said;
+}
+
 export interface RowReport {
+  /** The row number a spreadsheet shows. */
   row: number;
+  /** The line of the file the row starts on (CSV: a quoted cell may span lines; XLSX: the row). */
+  line: number;
   status: RowStatus;
   clueId?: string;
   ref?: string;
@@ -191,20 +203,23 @@ export interface ImportReport {
   rows: RowReport[];
 }
 
-export class ImportFileError extends Error {}
+/** The file itself is unusable; `said` words it in the reader's language. */
+export class ImportFileError extends Error {
+  constructor(readonly said: Said) {
+    super(lt('en', said.key, said.params));
+  }
+}
 
-/** 2D table of cell strings with their spreadsheet row numbers. */
+/** 2D table of cell strings with their spreadsheet row numbers and the file lines they start on. */
 export interface Table {
-  rows: { number: number; cells: string[] }[];
+  rows: { number: number; line: number; cells: string[] }[];
 }
 
 export function detectFormat(filename: string, buf: Buffer): 'csv' | 'xlsx' {
   if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04)
     return 'xlsx';
-  if (/\.xlsx$/i.test(filename))
-    throw new ImportFileError('the file is named .xlsx but is not an XLSX workbook');
-  if (/\.xls$/i.test(filename))
-    throw new ImportFileError('legacy .xls workbooks are not supported: save as .xlsx or .csv');
+  if (/\.xlsx$/i.test(filename)) throw new ImportFileError({ key: 'ledger.import.file.xlsxNotWorkbook' });
+  if (/\.xls$/i.test(filename)) throw new ImportFileError({ key: 'ledger.import.file.xls' });
   return 'csv';
 }
 
@@ -216,17 +231,22 @@ export function decodeText(buf: Buffer): string {
   }
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, CR/LF/CRLF, embedded newlines); row number = record number. */
+/**
+ * RFC 4180 CSV (quotes, doubled quotes, CR/LF/CRLF, embedded newlines); row number = record number,
+ * line = the physical line the record starts on.
+ */
 export function parseCsv(text: string): Table {
   const rows: Table['rows'] = [];
   let cells: string[] = [];
   let cell = '';
   let quoted = false;
   let i = 0;
+  let line = 1;
+  let rowLine = 1;
   const s = text.replace(/^\uFEFF/, '');
   const endRow = () => {
     cells.push(cell);
-    rows.push({ number: rows.length + 1, cells });
+    rows.push({ number: rows.length + 1, line: rowLine, cells });
     cells = [];
     cell = '';
   };
@@ -240,7 +260,10 @@ export function parseCsv(text: string): Table {
           continue;
         }
         quoted = false;
-      } else cell += c;
+      } else {
+        cell += c;
+        if (c === '\n' || (c === '\r' && s[i + 1] !== '\n')) line += 1;
+      }
       i += 1;
       continue;
     }
@@ -251,10 +274,16 @@ export function parseCsv(text: string): Table {
     } else if (c === '\r' || c === '\n') {
       endRow();
       if (c === '\r' && s[i + 1] === '\n') i += 1;
+      line += 1;
+      rowLine = line;
     } else cell += c;
     i += 1;
   }
-  if (quoted) throw new ImportFileError(`unterminated quoted field in CSV record ${rows.length + 1}`);
+  if (quoted)
+    throw new ImportFileError({
+      key: 'ledger.import.file.unterminated',
+      params: { record: rows.length + 1, line: rowLine },
+    });
   if (cell !== '' || cells.length > 0) endRow();
   return { rows };
 }
@@ -278,15 +307,18 @@ export async function parseXlsx(buf: Buffer): Promise<Table> {
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (err) {
-    throw new ImportFileError(`the XLSX workbook cannot be read: ${(err as Error).message}`);
+    throw new ImportFileError({
+      key: 'ledger.import.file.unreadable',
+      params: { reason: (err as Error).message.slice(0, 200) },
+    });
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new ImportFileError('the workbook has no worksheet');
+  if (!ws) throw new ImportFileError({ key: 'ledger.import.file.noSheet' });
   const rows: Table['rows'] = [];
   ws.eachRow({ includeEmpty: false }, (row) => {
     const cells: string[] = [];
     for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
-    rows.push({ number: row.number, cells });
+    rows.push({ number: row.number, line: row.number, cells });
   });
   return { rows };
 }
@@ -294,7 +326,15 @@ export async function parseXlsx(buf: Buffer): Promise<Table> {
 interface Converted {
   intake: Record<string, unknown>;
   businessKey?: string;
-  errors: FieldError[];
+  errors: RawFieldError[];
+}
+
+/**
+ * Our CSV export starts long digit strings with a TAB so spreadsheets keep them as text
+ * (src/ledger/export.ts); the value is the digits without it.
+ */
+export function stripTextMarker(cell: string): string {
+  return cell.startsWith('\t') ? cell.slice(1) : cell;
 }
 
 function setPath(o: Record<string, unknown>, path: string, v: unknown): void {
@@ -346,18 +386,19 @@ function convertRow(
   findUnit: (raw: string) => string | undefined,
 ): Converted {
   const intake: Record<string, unknown> = {};
-  const errors: FieldError[] = [];
+  const errors: RawFieldError[] = [];
   let businessKey: string | undefined;
-  const err = (f: ImportField, message: string, col: number) =>
-    errors.push({ field: FIELD_PATH[f], column: headersAsWritten[col] ?? null, message });
+  const err = (f: ImportField, problem: Said, col: number) =>
+    errors.push({ field: FIELD_PATH[f], column: headersAsWritten[col] ?? null, problem });
+  const said = (key: Said['key'], value: string): Said => ({ key, params: { value } });
   cols.forEach((f, i) => {
     if (!f) return;
-    const raw = (cells[i] ?? '').trim();
+    const raw = stripTextMarker(cells[i] ?? '').trim();
     if (raw === '') return;
     const kind = ENUM_FIELDS[f];
     switch (f) {
       case 'businessKey':
-        if (raw.length > 100) err(f, 'at most 100 characters', i);
+        if (raw.length > 100) err(f, { key: 'ledger.import.err.tooLong', params: { max: 100 } }, i);
         else businessKey = raw;
         return;
       case 'keyBehaviours': {
@@ -368,7 +409,7 @@ function convertRow(
           .filter(Boolean)) {
           const v = enumValue('keyBehaviour', part);
           if (v) out.push(v);
-          else err(f, `unknown key behaviour "${part}"`, i);
+          else err(f, said('ledger.import.err.unknownBehaviour', part), i);
         }
         setPath(intake, FIELD_PATH[f], [...new Set(out)]);
         return;
@@ -379,24 +420,24 @@ function convertRow(
         const n = norm(raw);
         if (TRUE.has(n)) setPath(intake, FIELD_PATH[f], true);
         else if (FALSE.has(n)) setPath(intake, FIELD_PATH[f], false);
-        else err(f, `"${raw}" is not yes/no (是/否)`, i);
+        else err(f, said('ledger.import.err.notYesNo', raw), i);
         return;
       }
       case 'amountCny': {
         const v = parseAmount(raw);
-        if (v === undefined) err(f, `"${raw}" is not an amount in CNY`, i);
+        if (v === undefined) err(f, said('ledger.import.err.notAmount', raw), i);
         else setPath(intake, FIELD_PATH[f], v);
         return;
       }
       case 'participants': {
         const v = parseCount(raw);
-        if (v === undefined) err(f, `"${raw}" is not a whole number of people`, i);
+        if (v === undefined) err(f, said('ledger.import.err.notCount', raw), i);
         else setPath(intake, FIELD_PATH[f], v);
         return;
       }
       case 'leadUnitId': {
         const v = findUnit(raw);
-        if (!v) err(f, `unknown unit "${raw}"`, i);
+        if (!v) err(f, said('ledger.import.err.unknownUnit', raw), i);
         else setPath(intake, FIELD_PATH[f], v);
         return;
       }
@@ -408,21 +449,21 @@ function convertRow(
           .filter(Boolean)) {
           const v = findUnit(part);
           if (v) out.push(v);
-          else err(f, `unknown unit "${part}"`, i);
+          else err(f, said('ledger.import.err.unknownUnit', part), i);
         }
         setPath(intake, FIELD_PATH[f], out);
         return;
       }
       case 'creditCode': {
         const v = validateCreditCode(raw);
-        if (!v.ok) err(f, `unified social credit code ${v.reason}`, i);
+        if (!v.ok) err(f, creditCodeSaid(v.problem), i);
         else setPath(intake, FIELD_PATH[f], v.normalized);
         return;
       }
       default:
         if (kind) {
           const v = enumValue(kind, raw);
-          if (!v) err(f, `unknown value "${raw}"`, i);
+          if (!v) err(f, said('ledger.import.err.unknownValue', raw), i);
           else setPath(intake, FIELD_PATH[f], v);
         } else setPath(intake, FIELD_PATH[f], raw);
     }
@@ -434,20 +475,21 @@ function findHeader(table: Table): { index: number; cols: (ImportField | undefin
   const hm = headerMap();
   const limit = Math.min(table.rows.length, 30);
   for (let i = 0; i < limit; i++) {
-    const cols = table.rows[i]!.cells.map((c) => hm.get(norm(c)));
+    const cols = table.rows[i]!.cells.map((c) => hm.get(norm(stripTextMarker(c))));
     if (cols.filter(Boolean).length >= 3) {
       const seen = new Set<ImportField>();
       cols.forEach((f, k) => {
         if (f && seen.has(f))
-          throw new ImportFileError(`column "${table.rows[i]!.cells[k]}" appears twice in the header row`);
+          throw new ImportFileError({
+            key: 'ledger.import.file.duplicateColumn',
+            params: { column: table.rows[i]!.cells[k] ?? '', row: table.rows[i]!.number },
+          });
         if (f) seen.add(f);
       });
       return { index: i, cols };
     }
   }
-  throw new ImportFileError(
-    'no header row found: the first row should name the columns (e.g. sourceChannel, subjectName, keyArea, … or 线索来源、涉事主体、重点领域 …)',
-  );
+  throw new ImportFileError({ key: 'ledger.import.file.noHeader' });
 }
 
 const TOTALS = new Set(LOCALES.map((l: Locale) => norm(t(l, 'ledger.totals'))));
@@ -458,6 +500,36 @@ export interface ImportOptions {
   createdBy: string;
   /** The API's intake schema (passed in so src/ does not depend on api/). */
   schema: z.ZodType;
+  /** The reader's language for row errors (default Chinese). */
+  locale?: Locale;
+}
+
+/** A zod issue about one intake field, as a problem the reader can act on. */
+function zodProblem(issue: z.core.$ZodIssue): Said {
+  const i = issue as z.core.$ZodIssue & {
+    input?: unknown;
+    origin?: string;
+    minimum?: unknown;
+    maximum?: unknown;
+  };
+  switch (i.code) {
+    case 'invalid_type':
+      return { key: i.input === undefined ? 'ledger.import.err.required' : 'ledger.import.err.invalid' };
+    case 'too_small':
+      if (i.origin === 'string' && Number(i.minimum) <= 1) return { key: 'ledger.import.err.required' };
+      if (i.origin === 'array' && Number(i.minimum) <= 1) return { key: 'ledger.import.err.required' };
+      return { key: 'ledger.import.err.tooSmall', params: { min: Number(i.minimum) } };
+    case 'too_big':
+      if (i.origin === 'string')
+        return { key: 'ledger.import.err.tooLong', params: { max: Number(i.maximum) } };
+      if (i.origin === 'array')
+        return { key: 'ledger.import.err.tooManyItems', params: { max: Number(i.maximum) } };
+      return { key: 'ledger.import.err.tooBig', params: { max: Number(i.maximum) } };
+    case 'invalid_format':
+      return { key: 'ledger.import.err.blank' };
+    default:
+      return { key: 'ledger.import.err.invalid' };
+  }
 }
 
 /** Parses, validates and registers; returns the per-row report. Throws ImportFileError when the file itself is unusable. */
@@ -471,9 +543,29 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
   const end = body.findIndex((r) => TOTALS.has(norm(r.cells[0] ?? '')));
   const dataRows = end >= 0 ? body.slice(0, end) : body;
   if (dataRows.length > IMPORT_MAX_ROWS)
-    throw new ImportFileError(
-      `at most ${IMPORT_MAX_ROWS} rows per file (this one has ${dataRows.length}): split it`,
-    );
+    throw new ImportFileError({
+      key: 'ledger.import.file.tooManyRows',
+      params: { max: IMPORT_MAX_ROWS, rows: dataRows.length },
+    });
+  const locale: Locale = o.locale ?? 'zh-CN';
+  /** Names the column as the file does; a column the file lacks by our header in the reader's language. */
+  const word = (e: RawFieldError): FieldError => {
+    const problem = lt(locale, e.problem.key, e.problem.params);
+    if (e.column !== null && e.column.trim() !== '')
+      return {
+        field: e.field,
+        column: e.column,
+        message: lt(locale, 'ledger.import.cell', { column: e.column, problem }),
+      };
+    const f = PATH_FIELD.get(e.field) ?? PATH_FIELD.get(e.field.split('.').slice(0, 2).join('.'));
+    const ours = f ? EXPORT_HEADERS[f] : undefined;
+    const column = ours ? t(locale, ours) : (f ?? e.field);
+    return {
+      field: e.field,
+      column: null,
+      message: lt(locale, 'ledger.import.noColumn', { column, problem }),
+    };
+  };
 
   const em = ctx.orm.em.fork() as EntityManager;
   const units = await unitNames(em);
@@ -489,7 +581,7 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
       const k = f ? cols.indexOf(f) : -1;
       return k >= 0 ? (header.cells[k] ?? null) : null;
     };
-    const errors = [...conv.errors];
+    const errors: RawFieldError[] = [...conv.errors];
     const parsed = o.schema.safeParse(conv.intake);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -504,13 +596,12 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
         errors.push({
           field,
           column: columnOf(field) ?? columnOf(field.split('.').slice(0, 2).join('.')),
-          message:
-            issue.code === 'invalid_type' && issue.message.includes('undefined') ? 'required' : issue.message,
+          problem: zodProblem(issue),
         });
       }
     }
     if (errors.length > 0) {
-      reports.push({ row: r.number, status: 'invalid', errors });
+      reports.push({ row: r.number, line: r.line, status: 'invalid', errors: errors.map(word) });
       continue;
     }
     const intake = parsed.data as ClueIntake;
@@ -518,7 +609,7 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
     const earlier =
       (conv.businessKey ? seenKeys.get(conv.businessKey) : undefined) ?? seenContent.get(contentKey);
     if (earlier !== undefined) {
-      reports.push({ row: r.number, status: 'duplicate_in_file', sameAsRow: earlier });
+      reports.push({ row: r.number, line: r.line, status: 'duplicate_in_file', sameAsRow: earlier });
       continue;
     }
     if (conv.businessKey) seenKeys.set(conv.businessKey, r.number);
@@ -533,6 +624,7 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
         : [];
       reports.push({
         row: r.number,
+        line: r.line,
         status: reg.created ? 'registered' : 'already_imported',
         clueId: reg.id,
         ref: reg.ref,
@@ -544,10 +636,12 @@ export async function importClues(ctx: AppContext, o: ImportOptions): Promise<Im
     } catch (err) {
       if (err instanceof IntakeError) {
         const field = err.path.map(String).join('.');
+        const problem: Said = err.said ?? { key: 'ledger.import.err.invalid' };
         reports.push({
           row: r.number,
+          line: r.line,
           status: 'invalid',
-          errors: [{ field, column: columnOf(field) ?? columnOf(String(err.path[0])), message: err.message }],
+          errors: [word({ field, column: columnOf(field) ?? columnOf(String(err.path[0])), problem })],
         });
       } else throw err;
     }

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgTextArray } from '../db/sql';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { encryptReporter, type Reporter } from '../auth/reporter';
-import { normalizeSubjectName, validateCreditCode } from '../domain/credit-code';
+import { normalizeSubjectName, validateCreditCode, type CreditCodeProblem } from '../domain/credit-code';
 import type {
   Grade,
   KeyArea,
@@ -21,6 +21,7 @@ import { isKeyClue, riskGrade, riskScore } from '../domain/risk';
 import { resolvePolicy, type AppContext } from '../context';
 import type { ClueWorkflowInput } from '../../workflows/clue.workflow';
 import { startDuplicateNotice } from '../ledger/duplicates';
+import type { Said } from '../ledger/messages';
 
 export interface ClueIntake {
   sourceChannel: SourceChannel;
@@ -50,9 +51,17 @@ export class IntakeError extends Error {
   constructor(
     message: string,
     readonly path: (string | number)[],
+    /** The same, to be worded in the reader's language (the import report). */
+    readonly said?: Said,
   ) {
     super(message);
   }
+}
+
+/** A refused credit code, to be worded in the reader's language. */
+export function creditCodeSaid(p: CreditCodeProblem): Said {
+  const { kind, ...params } = p;
+  return { key: `ledger.import.err.creditCode.${kind}`, params };
 }
 
 const VULNERABLE: KeyBehaviour[] = ['targets_elderly', 'targets_disabled', 'targets_poor'];
@@ -80,14 +89,23 @@ async function checkUnits(em: EntityManager, c: ClueIntake): Promise<void> {
       [`{${ids.map((i) => `"${i.replace(/"/g, '')}"`).join(',')}}`],
     );
   const known = new Map(rows.map((r) => [r.id, r.kind]));
-  if (!known.has(c.leadUnitId)) throw new IntakeError(`unknown unit "${c.leadUnitId}"`, ['leadUnitId']);
+  const unknownUnit = (u: string, path: (string | number)[]) =>
+    new IntakeError(`unknown unit "${u}"`, path, {
+      key: 'ledger.import.err.unknownUnit',
+      params: { value: u },
+    });
+  if (!known.has(c.leadUnitId)) throw unknownUnit(c.leadUnitId, ['leadUnitId']);
   (c.coHandlingUnitIds ?? []).forEach((u, i) => {
-    if (!known.has(u)) throw new IntakeError(`unknown unit "${u}"`, ['coHandlingUnitIds', i]);
+    if (!known.has(u)) throw unknownUnit(u, ['coHandlingUnitIds', i]);
     if (u === c.leadUnitId)
-      throw new IntakeError('the lead unit cannot also co-handle', ['coHandlingUnitIds', i]);
+      throw new IntakeError('the lead unit cannot also co-handle', ['coHandlingUnitIds', i], {
+        key: 'ledger.import.err.leadAlsoCo',
+      });
   });
   if (new Set(c.coHandlingUnitIds ?? []).size !== (c.coHandlingUnitIds ?? []).length) {
-    throw new IntakeError('co-handling units must be distinct', ['coHandlingUnitIds']);
+    throw new IntakeError('co-handling units must be distinct', ['coHandlingUnitIds'], {
+      key: 'ledger.import.err.coDistinct',
+    });
   }
 }
 
@@ -120,7 +138,12 @@ export async function registerClue(
   let creditCode: string | null = null;
   if (c.subject.creditCode) {
     const v = validateCreditCode(c.subject.creditCode);
-    if (!v.ok) throw new IntakeError(`unified social credit code ${v.reason}`, ['subject', 'creditCode']);
+    if (!v.ok)
+      throw new IntakeError(
+        `unified social credit code ${v.reason}`,
+        ['subject', 'creditCode'],
+        creditCodeSaid(v.problem),
+      );
     creditCode = v.normalized;
   }
   await checkUnits(em, c);

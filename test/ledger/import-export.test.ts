@@ -4,6 +4,7 @@
  * the filtered, visible rows. Registering starts real clue workflows on the dev server.
  */
 import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   devServerEnv,
@@ -234,11 +235,19 @@ const FILE = csv([
   SAME_SUBJECT_AS_1,
 ]);
 
-const importFile = (filename: string, content: Buffer | string, user = 'u-coordinator') =>
-  app.call(user, 'POST', '/api/v1/clues/import', {
-    filename,
-    contentBase64: Buffer.from(content).toString('base64'),
-  });
+const importFile = (
+  filename: string,
+  content: Buffer | string,
+  user = 'u-coordinator',
+  headers: Record<string, string> = {},
+) =>
+  app.call(
+    user,
+    'POST',
+    '/api/v1/clues/import',
+    { filename, contentBase64: Buffer.from(content).toString('base64') },
+    headers,
+  );
 
 async function readXlsx(body: ArrayBuffer): Promise<string[][]> {
   const wb = new ExcelJS.Workbook();
@@ -317,25 +326,32 @@ describe('bulk import of clues', () => {
     });
     // 1200 people, 12.5m CNY, regional opinion, high stability risk, online: 25 + 15 + 10 + 14 + 5 = 69 → II, a key clue.
     expect(rows[1]!).toMatchObject({ grade: 'II', keyClue: true });
-    expect(rows[2]!.errors).toEqual([{ field: 'description', column: '线索摘要', message: 'required' }]);
+    // The coordinator's language (Chinese), naming each column as the file does.
+    expect(rows[2]!.errors).toEqual([
+      { field: 'description', column: '线索摘要', message: '“线索摘要”列：必填，不能为空' },
+    ]);
     expect(rows[3]!.errors).toEqual([
-      { field: 'keyArea', column: '重点领域', message: 'unknown value "gambling"' },
+      { field: 'keyArea', column: '重点领域', message: '“重点领域”列：无法识别的取值“gambling”' },
     ]);
     expect(rows[4]!.errors).toEqual([
-      { field: 'amountCny', column: '涉及金额（元）', message: '"约一百万" is not an amount in CNY' },
-      { field: 'participants', column: '涉及人数', message: '"十几" is not a whole number of people' },
+      {
+        field: 'amountCny',
+        column: '涉及金额（元）',
+        message: '“涉及金额（元）”列：“约一百万”不是人民币金额',
+      },
+      { field: 'participants', column: '涉及人数', message: '“涉及人数”列：“十几”不是整数人数' },
     ]);
     expect(rows[5]!.errors).toEqual([
       {
         field: 'subject.creditCode',
         column: '统一社会信用代码',
-        message: 'unified social credit code check character should be "6"',
+        message: '“统一社会信用代码”列：统一社会信用代码校验位应为“6”',
       },
     ]);
     expect(rows[6]!.errors).toEqual([
-      { field: 'leadUnitId', column: '牵头单位', message: 'unknown unit "月亮湾街道"' },
+      { field: 'leadUnitId', column: '牵头单位', message: '“牵头单位”列：没有名为“月亮湾街道”的单位' },
     ]);
-    expect(rows[7]!).toEqual({ row: 9, status: 'duplicate_in_file', sameAsRow: 2 });
+    expect(rows[7]!).toEqual({ row: 9, line: 9, status: 'duplicate_in_file', sameAsRow: 2 });
     // The same subject as row 2 (an open clue): registered, linked as a possible duplicate.
     expect(rows[8]!).toMatchObject({
       status: 'registered',
@@ -499,10 +515,65 @@ describe('bulk import of clues', () => {
     expect(r2.body.summary).toMatchObject({ registered: 0, already_imported: 2 });
   });
 
-  test('an unusable file is a 422 problem; a unit officer may not import', async () => {
+  test('given an English file with a cell spanning two lines, when imported with Accept-Language: en, then errors are in English, name the file’s own column header and give row and line', async () => {
+    const file = csv([
+      ['sourceChannel', 'description', 'subjectName', 'subjectKind', 'creditCode', 'keyArea', 'online'],
+      [
+        'mass_report',
+        'first line\nsecond line',
+        'Riverside Wealth Club',
+        'enterprise',
+        '914403001922038217',
+        'private_equity',
+        'maybe',
+      ],
+    ]);
+    const r = await importFile('english.csv', file, 'u-coordinator', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(r.status).toBe(200);
+    const [row] = r.body.rows as ReportRow[];
+    expect(row).toMatchObject({ row: 2, line: 2, status: 'invalid' });
+    expect(row!.errors).toEqual(
+      expect.arrayContaining([
+        {
+          field: 'subject.creditCode',
+          column: 'creditCode',
+          message: 'column "creditCode": unified social credit code check character should be "6"',
+        },
+        { field: 'online', column: 'online', message: 'column "online": "maybe" is not yes/no (是/否)' },
+        // Absent from the file: named by the ledger's own header, in the reader's language.
+        { field: 'amountCny', column: null, message: 'column "Amount involved (CNY)" is missing: required' },
+      ]),
+    );
+    // The next record starts on line 4: the quoted cell took two lines.
+    const two = await importFile(
+      'english-2.csv',
+      `${file}mass_report,x,Y Co,enterprise,,other,maybe\r\n`,
+      'u-coordinator',
+      { 'accept-language': 'en' },
+    );
+    expect((two.body.rows as ReportRow[]).map((x) => [x.row, x.line])).toEqual([
+      [2, 2],
+      [3, 4],
+    ]);
+    // The same file for a Chinese reader.
+    const zh = await importFile('english.csv', file, 'u-coordinator', {
+      'accept-language': 'zh-CN,zh;q=0.9',
+    });
+    expect((zh.body.rows as ReportRow[])[0]!.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'online', column: 'online', message: '“online”列：“maybe”不是“是/否”' },
+        { field: 'amountCny', column: null, message: '缺少“涉及金额（元）”列：必填，不能为空' },
+      ]),
+    );
+  });
+
+  test('an unusable file is a 422 problem in the reader’s language; a unit officer may not import', async () => {
     const noHeader = await importFile('x.csv', 'a,b\n1,2\n');
     expect(noHeader.status).toBe(422);
-    expect(noHeader.body.detail).toMatch(/no header row/);
+    expect(noHeader.body.detail).toMatch(/^未找到表头行/);
+    const noHeaderEn = await importFile('x.csv', 'a,b\n1,2\n', 'u-coordinator', { 'accept-language': 'en' });
+    expect(noHeaderEn.body.detail).toMatch(/^no header row found/);
+    expect(noHeaderEn.body.errors).toEqual([{ path: ['contentBase64'], message: noHeaderEn.body.detail }]);
     const fakeXlsx = await importFile('x.xlsx', 'not a workbook');
     expect(fakeXlsx.status).toBe(422);
     const officer = await importFile('x.csv', FILE, 'u-tushan');
@@ -580,5 +651,115 @@ describe('ledger exports', () => {
     expect(page2.body.items[0].ref).not.toBe(all.body.items[0].ref);
     expect((await app.call('u-police', 'GET', '/api/v1/ledger/risks')).status).toBe(403);
     expect((await app.call('u-leader', 'GET', '/api/v1/ledger/risks?grade=V')).status).toBe(422);
+  });
+});
+
+describe('exports that Excel and our own import read right', () => {
+  const DIGIT_CODE = '914403001922038216';
+  let original: { id: string; ref: string };
+
+  beforeAll(async () => {
+    const r = await app.call('u-coordinator', 'POST', '/api/v1/clues', {
+      sourceChannel: 'mass_report',
+      description: '数字养老平台以“积分返利”吸收资金',
+      subject: { name: '淮河数字养老科技有限公司', kind: 'enterprise', creditCode: DIGIT_CODE },
+      keyArea: 'elderly_care',
+      keyBehaviours: ['targets_elderly'],
+      online: true,
+      amountCny: 800_000,
+      participants: 60,
+      publicOpinion: 'local',
+      stabilityRisk: 'medium',
+      leadUnitId: 'tushan-scenic-area',
+    });
+    expect(r.status).toBe(201);
+    original = r.body;
+    // Its verification clock is open, so the next due time is set too.
+    await eventually(async () => {
+      const [c] = await db.q<{ next_due_at: Date | null }[]>('select next_due_at from clues where id = ?', [
+        original.id,
+      ]);
+      expect(c?.next_due_at).not.toBeNull();
+    });
+  });
+
+  test('given an 18-digit credit code, when the ledger is exported as CSV, then a CSV parser reads it as text marked with a leading TAB (Excel keeps every digit), and the file name is readable', async () => {
+    const r = await download(
+      'u-coordinator',
+      `/api/v1/ledger/risks?format=csv&q=${encodeURIComponent('淮河数字养老')}`,
+    );
+    expect(r.status).toBe(200);
+    const day = /filename="total-risk-list-(\d{4}-\d\d-\d\d)\.csv"/.exec(r.disposition ?? '')?.[1];
+    expect(day).toBeDefined();
+    const star = /filename\*=UTF-8''([^;]+)/.exec(r.disposition!)![1]!;
+    expect(decodeURIComponent(star)).toBe(`非法集资风险总台账-${day}.csv`);
+
+    const rows = parse(Buffer.from(r.body), { bom: true, relax_column_count: true }) as string[][];
+    const h = rows.findIndex((x) => x[0] === '序号');
+    const col = rows[h]!.indexOf('统一社会信用代码');
+    const [data] = rows.slice(h + 1);
+    expect(data![col]).toBe(`\t${DIGIT_CODE}`);
+    expect(data![col]!.trim()).toBe(DIGIT_CODE);
+    // Nothing in the row is a bare long number a spreadsheet would round.
+    expect(data!.filter((c) => /^\d{11,}$/.test(c))).toEqual([]);
+  });
+
+  test('given that CSV export, when imported through our own import, then the marker is stripped and the code arrives intact (the new clue links to the original)', async () => {
+    const r = await download(
+      'u-coordinator',
+      `/api/v1/ledger/risks?format=csv&q=${encodeURIComponent('淮河数字养老')}`,
+    );
+    const imported = await importFile('非法集资风险总台账.csv', Buffer.from(r.body));
+    expect(imported.status).toBe(200);
+    expect(imported.body.summary).toMatchObject({ registered: 1, invalid: 0 });
+    const [row] = imported.body.rows as ReportRow[];
+    expect(row).toMatchObject({
+      status: 'registered',
+      duplicateOfId: original.id,
+      duplicateOfRef: original.ref,
+    });
+    const [stored] = await db.q<{ credit_code: string; subject_name: string; online: boolean }[]>(
+      'select credit_code, subject_name, online from clues where id = ?',
+      [row!.clueId],
+    );
+    expect(stored).toEqual({
+      credit_code: DIGIT_CODE,
+      subject_name: '淮河数字养老科技有限公司',
+      online: true,
+    });
+  });
+
+  test('given the XLSX export, then registration and due times are Excel dates (China wall clock, yyyy-mm-dd hh:mm), not text and not UTC', async () => {
+    const r = await download(
+      'u-coordinator',
+      `/api/v1/ledger/risks?format=xlsx&q=${encodeURIComponent(original.ref)}`,
+    );
+    expect(r.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.body);
+    const ws = wb.worksheets[0]!;
+    let header = 0;
+    ws.eachRow((row, n) => {
+      if (row.getCell(1).value === '序号') header = n;
+    });
+    const names: string[] = [];
+    ws.getRow(header).eachCell((c, i) => (names[i] = String(c.value)));
+    const data = ws.getRow(header + 1);
+    expect(data.getCell(names.indexOf('线索编号')).value).toBe(original.ref);
+    const [c] = await db.q<{ created_at: Date; next_due_at: Date }[]>(
+      'select created_at, next_due_at from clues where id = ?',
+      [original.id],
+    );
+    const china = (d: Date) => new Date(new Date(d).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+    for (const [name, at] of [
+      ['登记时间', c!.created_at],
+      ['最近到期时间', c!.next_due_at],
+    ] as const) {
+      const cell = data.getCell(names.indexOf(name));
+      expect([name, cell.type]).toEqual([name, ExcelJS.ValueType.Date]);
+      expect(cell.numFmt).toBe('yyyy-mm-dd hh:mm');
+      expect((cell.value as Date).toISOString().slice(0, 16)).toBe(china(at));
+    }
+    expect(r.disposition).toMatch(/filename="total-risk-list-\d{4}-\d\d-\d\d\.xlsx"/);
   });
 });

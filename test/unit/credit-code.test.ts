@@ -47,7 +47,7 @@ describe('validateCreditCode – real codes', () => {
   });
 
   it('normalises by trimming and upper-casing', () => {
-    expect(validateCreditCode('  9144030071526726xg \n')).toEqual({
+    expect(validateCreditCode('  9144030071526726xg \n')).toMatchObject({
       ok: true,
       normalized: '9144030071526726XG',
     });
@@ -89,31 +89,41 @@ describe('validateCreditCode – invalid codes', () => {
 
   it.each(['I', 'O', 'Z', 'S', 'V'])('forbidden letter %s is rejected with its position', (letter) => {
     const code = `9144030071526${letter}26XG`;
-    expect(validateCreditCode(code)).toEqual({
+    expect(validateCreditCode(code)).toMatchObject({
       ok: false,
       reason: `invalid character "${letter}" at position 14`,
     });
   });
 
   it('rejects punctuation and non-ASCII characters', () => {
-    expect(validateCreditCode('91440300-71526726X')).toEqual({
+    expect(validateCreditCode('91440300-71526726X')).toMatchObject({
       ok: false,
       reason: 'invalid character "-" at position 9',
     });
-    expect(validateCreditCode('９144030071526726XG')).toEqual({
+    expect(validateCreditCode('９144030071526726XG')).toMatchObject({
       ok: false,
       reason: 'invalid character "９" at position 1',
     });
   });
 
   it('rejects a wrong check character and names the right one', () => {
-    expect(validateCreditCode('9144030071526726XH')).toEqual({
+    expect(validateCreditCode('9144030071526726XH')).toMatchObject({
       ok: false,
       reason: 'check character should be "G"',
     });
-    expect(validateCreditCode('914403001922038217')).toEqual({
+    expect(validateCreditCode('914403001922038217')).toMatchObject({
       ok: false,
       reason: 'check character should be "6"',
+    });
+  });
+
+  it('says why as data too, so the import can word it in the reader’s language', () => {
+    expect(validateCreditCode('914403001922038217')).toMatchObject({
+      problem: { kind: 'check', expected: '6' },
+    });
+    expect(validateCreditCode('9144')).toMatchObject({ problem: { kind: 'length', got: 4 } });
+    expect(validateCreditCode('91440300-71526726X')).toMatchObject({
+      problem: { kind: 'character', char: '-', position: 9 },
     });
   });
 
@@ -127,7 +137,7 @@ describe('validateCreditCode – invalid codes', () => {
       // Give it a correct check character so only the authority code is wrong.
       const first17 = `${authority}144030071526726X`;
       const code = first17 + creditCodeCheckChar(first17);
-      expect(validateCreditCode(code)).toEqual({
+      expect(validateCreditCode(code)).toMatchObject({
         ok: false,
         reason: `invalid registration authority code "${authority}" at position 1`,
       });
@@ -146,7 +156,7 @@ describe('validateCreditCode – invalid codes', () => {
 
   it('rejects a non-numeric administrative division code', () => {
     const first17 = '9144A30071526726X';
-    expect(validateCreditCode(first17 + creditCodeCheckChar(first17))).toEqual({
+    expect(validateCreditCode(first17 + creditCodeCheckChar(first17))).toMatchObject({
       ok: false,
       reason: 'positions 3-8 must be a 6-digit administrative division code',
     });
@@ -155,7 +165,7 @@ describe('validateCreditCode – invalid codes', () => {
   it('rejects a mis-remembered code whose check char does not match', () => {
     // Suggested during design as a "valid" example; it fails both GB 32100
     // and the GB 11714 organization-code check, so it is not a real code.
-    expect(validateCreditCode('911100001000013921')).toEqual({
+    expect(validateCreditCode('911100001000013921')).toMatchObject({
       ok: false,
       reason: 'check character should be "H"',
     });
