@@ -243,6 +243,20 @@ export const EXPECTED: Record<string, Row> = {
     unit_officer: 403,
     police_liaison: 403,
   }),
+  'GET /units/:unitId': plain({
+    coordinator: 403,
+    leader: 403,
+    admin: 'ok',
+    unit_officer: 403,
+    police_liaison: 403,
+  }),
+  'PATCH /units/:unitId': plain({
+    coordinator: 403,
+    leader: 403,
+    admin: 'ok',
+    unit_officer: 403,
+    police_liaison: 403,
+  }),
   // ledger and reports
   'GET /ledger/risks': LEDGER_READ,
   'GET /ledger/key-clues': LEDGER_READ,
