@@ -1,31 +1,29 @@
 /**
- * District summary report (notice VI.4): overall situation, regional distribution, causes,
- * difficulties and risk outlook, at most three typical cases, next-step measures — assembled from the
- * risk ledger (statistics over every clue, plus those registered during the campaign) and the units'
- * filed summary reports (`campaign_deliverables` kind `summary_report`). Rendered as .docx (the `docx`
- * package; what the District Office edits and files) or as an HTML page, in Chinese or English.
+ * District summary report of a campaign (notice VI.4) as an official document (GB/T 9704-2012, see
+ * ./official-document): figures for the campaign's span by key area, behaviour, grade and disposal
+ * type (approved plans), the measures taken written as one district-level account generated from those
+ * figures, each unit's deliverables with the units that missed one named, an on-time rate in which open
+ * overdue items count as late, causes, difficulties and risk outlook drawn from the ledger, at most three
+ * typical cases, next steps, and the units' own summary reports as the annex.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AlignmentType,
-  BorderStyle,
-  Document,
-  HeadingLevel,
-  Packer,
-  Paragraph,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-} from 'docx';
 import { sql } from '../db/sql';
 import type { Locale } from '../domain/enums';
-import { formatLocal } from '../format';
-import { label, t, type LabelKind, type LabelValue } from '../i18n';
-import { formatAmount } from '../ledger/export';
-import { statistics, type Statistics } from '../ledger/statistics';
+import { campaignDeliverables, type DeliverablesSummary, type Tally } from './deliverables';
+import {
+  campaignFigures,
+  lbl,
+  loadCampaignInfo,
+  type Bucket,
+  type CampaignInfo,
+  type Figures,
+  type Named,
+} from './figures';
+import { amountCell, amountText, documentDate, listJoin, percent } from './format';
+import { Outline, type Annex, type Block, type OfficialDocument } from './official-document';
+import { rt, type ReportKey } from './text';
 
+export { ReportNotFound } from './figures';
 export const MAX_TYPICAL_CASES = 3;
 
 export interface UnitSummaryReport {
@@ -58,9 +56,7 @@ export interface TypicalCaseView {
   riskScore: number;
 }
 
-export interface RegionRow {
-  unitId: string;
-  unitName: string;
+export interface RegionRow extends Named {
   clues: number;
   keyClues: number;
   amountCny: number;
@@ -70,97 +66,39 @@ export interface RegionRow {
 }
 
 export interface DistrictSummary {
+  kind: 'district-summary';
   locale: Locale;
-  generatedAt: string;
-  campaign: {
-    id: string;
-    name: string;
-    year: number;
-    phase: string;
-    status: string;
-    from: string;
-    to: string;
-  };
-  statistics: Statistics;
-  inPeriod: number;
-  unitReports: UnitSummaryReport[];
-  missingUnits: { unitId: string; unitName: string }[];
+  asOf: string;
+  campaign: CampaignInfo;
+  issuer: string;
+  date: string;
+  figures: Omit<Figures, 'openKeyByUnit'>;
   regions: RegionRow[];
+  deliverables: DeliverablesSummary;
   typicalCases: TypicalCaseView[];
-  text: {
-    title: string;
-    issuer: string;
-    overall: string[];
-    regional: string[];
-    causes: string[];
-    outlook: string[];
-    nextSteps: string[];
-  };
+  unitReports: UnitSummaryReport[];
+  document: OfficialDocument;
 }
 
-export class ReportNotFound extends Error {}
-
-function lbl<K extends LabelKind>(locale: Locale, kind: K, value: string): string {
-  const s = label(locale, kind, value as LabelValue<K>);
-  return s.startsWith(`${kind}.`) ? value : s;
-}
-
-const pct = (r: number | null, locale: Locale) =>
-  r === null ? t(locale, 'report.noData') : `${(r * 100).toFixed(1)}%`;
-const listJoin = (xs: string[], locale: Locale) =>
-  xs.length ? xs.join(locale === 'en' ? ', ' : '、') : t(locale, 'report.none');
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-interface CampaignRow {
-  id: string;
-  name: string;
-  year: number;
-  phase: string;
-  status: string;
-  mobilization_start: Date;
-  summary_report_due: Date;
-  implementation_end: Date;
-  ended_at: Date | null;
+/** The issuing office: the District Office unit's registered Chinese name; the catalogue's otherwise. */
+export async function issuerName(em: EntityManager, locale: Locale): Promise<string> {
+  if (locale === 'en') return rt(locale, 'report.issuer');
+  const [u] = await sql<{ name_zh: string }[]>(
+    em,
+    `select name_zh from units where kind = 'district_office' and active order by id limit 1`,
+  );
+  return u?.name_zh || rt(locale, 'report.issuer');
 }
 
-export async function assembleDistrictSummary(
+async function unitSummaryReports(
   em: EntityManager,
   campaignId: string,
-  locale: Locale,
-): Promise<DistrictSummary> {
-  let campaign: CampaignRow | undefined;
-  try {
-    [campaign] = await sql<CampaignRow[]>(
-      em,
-      'select id, name, year, phase, status, mobilization_start, implementation_end, summary_report_due, ended_at from campaigns where id = ?',
-      [campaignId],
-    );
-  } catch (err) {
-    if (/relation .* does not exist/.test(String(err))) throw new ReportNotFound('campaign not found');
-    throw err;
-  }
-  if (!campaign) throw new ReportNotFound('campaign not found');
-  const from = new Date(campaign.mobilization_start);
-  const to = new Date(campaign.summary_report_due);
-
-  const stats = await statistics(em, { locale });
-  const [{ n: inPeriod } = { n: 0 }] = await sql<{ n: number }[]>(
-    em,
-    'select count(*)::int as n from clues where created_at >= ? and created_at <= ?',
-    [from, to],
-  );
-
-  const unitName = new Map<string, string>();
-  for (const u of await sql<{ id: string; name_zh: string; name_en: string }[]>(
-    em,
-    'select id, name_zh, name_en from units',
-  )) {
-    unitName.set(u.id, locale === 'en' ? u.name_en : u.name_zh);
-  }
-  const nameOf = (id: string) => unitName.get(id) ?? id;
-
+  nameOf: (id: string) => string,
+): Promise<UnitSummaryReport[]> {
   // The latest summary report of each unit (its latest participation, latest filing).
-  const reports = await sql<
+  const rows = await sql<
     { unit_id: string; content: Record<string, unknown>; filed_at: Date; late: boolean }[]
   >(
     em,
@@ -170,7 +108,7 @@ export async function assembleDistrictSummary(
       order by d.unit_id, d.participation desc, d.seq desc`,
     [campaignId],
   );
-  const unitReports: UnitSummaryReport[] = reports
+  return rows
     .map((r) => ({
       unitId: r.unit_id,
       unitName: nameOf(r.unit_id),
@@ -194,60 +132,51 @@ export async function assembleDistrictSummary(
         })),
     }))
     .sort((a, b) => a.unitId.localeCompare(b.unitId));
+}
 
-  let participants: { unit_id: string }[] = [];
-  try {
-    participants = await sql<{ unit_id: string }[]>(
-      em,
-      `select unit_id from campaign_units where campaign_id = ? and status <> 'withdrawn' order by unit_id`,
-      [campaignId],
-    );
-  } catch {
-    participants = [];
-  }
-  const filed = new Set(unitReports.map((r) => r.unitId));
-  const missingUnits = participants
-    .filter((p) => !filed.has(p.unit_id))
-    .map((p) => ({ unitId: p.unit_id, unitName: nameOf(p.unit_id) }));
-
-  // Typical cases: at most three across units, the gravest clues first, each clue once.
-  const proposed = unitReports.flatMap((r) => r.typicalCases.map((c) => ({ ...c, unitId: r.unitId })));
+/** At most three across units, the gravest clues first, each clue once (the lead unit's account wins). */
+async function typicalCasesOf(
+  em: EntityManager,
+  reports: UnitSummaryReport[],
+  locale: Locale,
+  nameOf: (id: string) => string,
+  max: number,
+): Promise<TypicalCaseView[]> {
+  const proposed = reports.flatMap((r) => r.typicalCases.map((c) => ({ ...c, unitId: r.unitId })));
   const ids = [...new Set(proposed.map((c) => c.clueId))];
-  const clues = ids.length
-    ? await sql<
-        {
-          id: string;
-          ref: string;
-          subject_name: string;
-          amount_cny: number | string;
-          participants: number;
-          grade: string;
-          stage: string;
-          risk_score: number;
-          seq: number;
-          lead_unit_id: string;
-        }[]
-      >(
-        em,
-        'select id, ref, subject_name, amount_cny, participants, grade, stage, risk_score, seq, lead_unit_id from clues where id = any(?::text[])',
-        [`{${ids.map((i) => `"${i.replace(/["\\]/g, '')}"`).join(',')}}`],
-      )
-    : [];
-  const clueById = new Map(clues.map((c) => [c.id, c]));
+  if (!ids.length) return [];
+  const clues = await sql<
+    {
+      id: string;
+      ref: string;
+      subject_name: string;
+      amount_cny: number | string;
+      participants: number;
+      grade: string;
+      stage: string;
+      risk_score: number;
+      seq: number;
+      lead_unit_id: string;
+    }[]
+  >(
+    em,
+    'select id, ref, subject_name, amount_cny, participants, grade, stage, risk_score, seq, lead_unit_id from clues where id = any(?::text[])',
+    [`{${ids.map((i) => `"${i.replace(/["\\]/g, '')}"`).join(',')}}`],
+  );
+  const byId = new Map(clues.map((c) => [c.id, c]));
   const seen = new Set<string>();
-  const typicalCases: TypicalCaseView[] = proposed
-    .filter((c) => clueById.has(c.clueId))
-    // Gravest first; for a clue proposed twice, the lead unit's account wins.
+  return proposed
+    .filter((c) => byId.has(c.clueId))
     .sort((a, b) => {
-      const x = clueById.get(a.clueId)!;
-      const y = clueById.get(b.clueId)!;
+      const x = byId.get(a.clueId)!;
+      const y = byId.get(b.clueId)!;
       const own = (c: typeof a, k: typeof x) => (c.unitId === k.lead_unit_id ? 0 : 1);
       return y.risk_score - x.risk_score || x.seq - y.seq || own(a, x) - own(b, y);
     })
     .filter((c) => (seen.has(c.clueId) ? false : (seen.add(c.clueId), true)))
-    .slice(0, MAX_TYPICAL_CASES)
+    .slice(0, Math.min(max, MAX_TYPICAL_CASES))
     .map((c, i) => {
-      const k = clueById.get(c.clueId)!;
+      const k = byId.get(c.clueId)!;
       return {
         n: i + 1,
         clueId: k.id,
@@ -255,7 +184,7 @@ export async function assembleDistrictSummary(
         subject: k.subject_name,
         title: c.title ?? k.subject_name,
         summary: c.summary ?? '',
-        unitName: nameOf(c.unitId),
+        unitName: nameOf(k.lead_unit_id),
         amountCny: Number(k.amount_cny),
         participants: k.participants,
         grade: k.grade,
@@ -265,294 +194,476 @@ export async function assembleDistrictSummary(
         riskScore: k.risk_score,
       };
     });
+}
 
-  const onTime = new Map(stats.onTimeByUnit.map((u) => [u.unitId, u.rate]));
-  const openKey = new Map(stats.unitsWithOpenKeyClues.map((u) => [u.unitId, u.openKeyClues]));
-  const regions: RegionRow[] = stats.byUnit.map((b) => ({
+export async function assembleDistrictSummary(
+  em: EntityManager,
+  campaignId: string,
+  locale: Locale,
+  o: { asOf?: number } = {},
+): Promise<DistrictSummary> {
+  const asOf = o.asOf ?? Date.now();
+  const campaign = await loadCampaignInfo(em, campaignId);
+  const [figures, deliverables, issuer] = await Promise.all([
+    campaignFigures(em, campaign, locale, { asOf }),
+    campaignDeliverables(em, campaignId, locale),
+    issuerName(em, locale),
+  ]);
+  const names = new Map<string, string>();
+  for (const b of figures.byUnit) names.set(b.key, b.label);
+  for (const u of deliverables.units) names.set(u.unitId, u.unitName);
+  const unitRows = await sql<{ id: string; name_zh: string; name_en: string }[]>(
+    em,
+    'select id, name_zh, name_en from units',
+  );
+  for (const u of unitRows) names.set(u.id, locale === 'en' ? u.name_en : u.name_zh);
+  const nameOf = (id: string) => names.get(id) ?? id;
+
+  const unitReports = await unitSummaryReports(em, campaignId, nameOf);
+  const typicalCases = await typicalCasesOf(em, unitReports, locale, nameOf, campaign.maxTypicalCases);
+  const onTimeBy = new Map(figures.onTimeByUnit.map((u) => [u.unitId, u.rate]));
+  const regions: RegionRow[] = figures.byUnit.map((b) => ({
     unitId: b.key,
     unitName: b.label,
     clues: b.count,
     keyClues: b.keyClues,
     amountCny: b.amountCny,
     participants: b.participants,
-    openKeyClues: openKey.get(b.key) ?? 0,
-    onTimeRate: onTime.get(b.key) ?? null,
+    openKeyClues: figures.openKeyByUnit.get(b.key) ?? 0,
+    onTimeRate: onTimeBy.get(b.key) ?? null,
   }));
-
-  const grade = (g: string) => stats.byGrade.find((b) => b.key === g)?.count ?? 0;
-  const fromUnits = (pick: (r: UnitSummaryReport) => string) =>
-    unitReports
-      .filter((r) => pick(r) !== '')
-      .map((r) => t(locale, 'report.fromUnit', { unit: r.unitName, text: pick(r) }));
-  const overdueOpen = stats.escalationsByLevel.reduce((s, e) => s + e.open, 0);
-  const overdueHigh = stats.escalationsByLevel.filter((e) => e.level >= 2).reduce((s, e) => s + e.open, 0);
-  const top = <T extends { label: string; count: number }>(xs: T[]) =>
-    xs
-      .filter((x) => x.count > 0)
-      .slice(0, 3)
-      .map((x) => x.label);
-
-  const text = {
-    title: t(locale, 'report.title', { campaign: campaign.name }),
-    issuer: t(locale, 'report.issuer', { date: formatLocal(Date.now(), locale).slice(0, 10) }),
-    overall: [
-      t(locale, 'report.overall.stats', {
-        total: stats.totals.clues,
-        inPeriod,
-        amount: formatAmount(stats.totals.amountCny),
-        participants: stats.totals.participants,
-        keyClues: stats.totals.keyClues,
-        gradeI: grade('I'),
-        gradeII: grade('II'),
-        closed: stats.totals.closed,
-        referred: stats.totals.referred,
-        onTimeRate: pct(stats.onTimeOverall.rate, locale),
-      }),
-      t(locale, 'report.overall.units', { submitted: unitReports.length, missing: missingUnits.length }),
-      ...fromUnits((r) => r.overallSituation),
-    ],
-    regional: [t(locale, 'report.regional.intro'), ...fromUnits((r) => r.regionalDistribution)],
-    causes: [
-      t(locale, 'report.causes.stats', {
-        areas: listJoin(top(stats.byKeyArea), locale),
-        behaviours: listJoin(top(stats.byBehaviour), locale),
-      }),
-      ...fromUnits((r) => r.causes),
-    ],
-    outlook: [
-      t(locale, 'report.outlook.stats', {
-        openKey: stats.totals.openKeyClues,
-        overdue: overdueOpen,
-        overdueHigh,
-      }),
-      t(locale, 'report.freeUnits', {
-        units: listJoin(
-          stats.unitsFreeOfOpenKeyClues.map((u) => u.unitName),
-          locale,
-        ),
-      }),
-      ...fromUnits((r) => r.difficultiesAndOutlook),
-    ],
-    nextSteps: fromUnits((r) => r.nextSteps),
-  };
-
-  return {
+  const date = documentDate(asOf, locale);
+  const { openKeyByUnit: _omit, ...plainFigures } = figures;
+  void _omit;
+  const s: Omit<DistrictSummary, 'document'> = {
+    kind: 'district-summary',
     locale,
-    generatedAt: new Date().toISOString(),
-    campaign: {
-      id: campaign.id,
-      name: campaign.name,
-      year: campaign.year,
-      phase: campaign.phase,
-      status: campaign.status,
-      from: from.toISOString(),
-      to: to.toISOString(),
-    },
-    statistics: stats,
-    inPeriod,
-    unitReports,
-    missingUnits,
+    asOf: new Date(asOf).toISOString(),
+    campaign,
+    issuer,
+    date,
+    figures: plainFigures,
     regions,
+    deliverables,
     typicalCases,
-    text,
+    unitReports,
   };
+  return { ...s, document: districtDocument(s) };
 }
 
-function regionHeader(locale: Locale): string[] {
-  return [
-    'report.col.unit',
-    'report.col.clues',
-    'report.col.keyClues',
-    'report.col.amount',
-    'report.col.participants',
-    'report.col.openKey',
-    'report.col.onTime',
-  ].map((k) => t(locale, k as never));
+// ── the document ─────────────────────────────────────────────────────────────────────────────────
+
+type Params = Record<string, string | number>;
+
+/** Shared pieces of the district and unit documents. */
+export function writer(locale: Locale) {
+  const r = (key: ReportKey, p: Params = {}) => rt(locale, key, p);
+  const names = (xs: { unitName: string }[]) =>
+    listJoin(
+      xs.map((x) => x.unitName),
+      locale,
+    ) || r('report.none');
+  const counts = (xs: { label: string; count: number }[], max = xs.length) =>
+    listJoin(
+      xs
+        .filter((x) => x.count > 0)
+        .slice(0, max)
+        .map((x) => r('report.count', { label: x.label, n: x.count })),
+      locale,
+    ) || r('report.none');
+  const bucketTable = (o: Outline, first: ReportKey, rows: Bucket[]) =>
+    o.table(
+      [
+        { title: r(first) },
+        { title: r('report.col.clues'), numeric: true },
+        { title: r('report.col.keyClues'), numeric: true },
+        { title: r('report.col.amount'), numeric: true },
+        { title: r('report.col.participants'), numeric: true },
+      ],
+      rows.map((b) => [
+        b.label,
+        String(b.count),
+        String(b.keyClues),
+        amountCell(b.amountCny, locale),
+        String(b.participants),
+      ]),
+    );
+  const disposalTable = (o: Outline, f: Figures['disposal']) =>
+    o.table(
+      [
+        { title: r('report.col.disposal') },
+        { title: r('report.col.clues'), numeric: true },
+        { title: r('report.col.amount'), numeric: true },
+        { title: r('report.col.participants'), numeric: true },
+      ],
+      f.rows.map((d) => [d.label, String(d.clues), amountCell(d.amountCny, locale), String(d.participants)]),
+    );
+  const onTimeText = (f: Figures['onTime']) =>
+    f.counted > 0
+      ? r('report.onTime.text', {
+          total: f.counted,
+          onTime: f.onTime,
+          lateDone: f.lateDone,
+          openOverdue: f.openOverdue,
+          rate: percent(f.rate),
+          openNotDue: f.openNotDue,
+        })
+      : r('report.onTime.empty', { openNotDue: f.openNotDue });
+  const disposalList = (f: Figures['disposal']) =>
+    listJoin(
+      f.rows.map((d) => r('report.count', { label: d.label, n: d.clues })),
+      locale,
+    );
+  const state = (s: string) => r(`report.state.${s}` as ReportKey);
+  return { r, names, counts, bucketTable, disposalTable, onTimeText, disposalList, state };
 }
-function regionCells(r: RegionRow, locale: Locale): string[] {
+
+function tallyParagraphs(
+  w: ReturnType<typeof writer>,
+  t: Tally,
+  text: ReportKey,
+  missing: ReportKey,
+  late: ReportKey | undefined,
+): string[] {
   return [
-    r.unitName,
-    String(r.clues),
-    String(r.keyClues),
-    formatAmount(r.amountCny),
-    String(r.participants),
-    String(r.openKeyClues),
-    pct(r.onTimeRate, locale),
+    w.r(text, {
+      onTime: t.onTime.length,
+      late: t.late.length,
+      missing: t.missing.length,
+      pending: t.pending.length,
+    }),
+    t.missing.length ? w.r(missing, { units: w.names(t.missing) }) : '',
+    late && t.late.length ? w.r(late, { units: w.names(t.late) }) : '',
   ];
 }
-function caseFacts(c: TypicalCaseView, locale: Locale): string {
-  return t(locale, 'report.case.facts', {
-    unit: c.unitName,
-    amount: formatAmount(c.amountCny),
-    participants: c.participants,
-    grade: c.gradeLabel,
-    stage: c.stageLabel,
+
+function districtDocument(s: Omit<DistrictSummary, 'document'>): OfficialDocument {
+  const L = s.locale;
+  const w = writer(L);
+  const { r } = w;
+  const f = s.figures;
+  const t = f.totals;
+  const d = s.deliverables;
+  const o = new Outline(L);
+  const grade = (g: string) => f.byGrade.find((b) => b.key === g)?.count ?? 0;
+  const from = documentDate(Date.parse(s.campaign.from), L);
+  const to = documentDate(Date.parse(s.campaign.to), L);
+
+  o.p(r('report.district.intro', { campaign: s.campaign.name, from, to }));
+
+  // 一、总体情况
+  o.h1(r('report.h.overall'));
+  o.h2(r('report.h.clues'));
+  o.p(
+    t.clues > 0
+      ? r('report.overall.clues', {
+          clues: t.clues,
+          amount: amountText(t.amountCny, L),
+          participants: t.participants,
+          keyClues: t.keyClues,
+          gI: grade('I'),
+          gII: grade('II'),
+          gIII: grade('III'),
+          gIV: grade('IV'),
+          closed: t.closed,
+          referred: t.referred,
+          open: t.open,
+        })
+      : r('report.overall.empty'),
+  );
+  if (t.clues > 0) {
+    o.h2(r('report.h.breakdown'));
+    o.h3(r('report.h.byArea'), r('report.byArea.text', { list: w.counts(f.byKeyArea, 3) }));
+    w.bucketTable(o, 'report.col.keyArea', f.byKeyArea);
+    o.h3(r('report.h.byBehaviour'), r('report.byBehaviour.text', { list: w.counts(f.byBehaviour, 3) }));
+    w.bucketTable(o, 'report.col.behaviour', f.byBehaviour);
+    o.h3(r('report.h.byGrade'), r('report.byGrade.text', { list: w.counts(f.byGrade) }));
+    w.bucketTable(o, 'report.col.grade', f.byGrade);
+  }
+
+  // 二、处置措施
+  o.h1(r('report.h.measures'));
+  o.h2(r('report.h.plans'));
+  o.p(
+    r('report.plans.text', {
+      date: s.date,
+      approved: f.disposal.approvedPlans,
+      pending: f.disposal.pendingPlans,
+      none: f.disposal.withoutPlan,
+      list: w.disposalList(f.disposal),
+    }),
+  );
+  w.disposalTable(o, f.disposal);
+  o.h2(r('report.h.effect'));
+  const measures = f.disposal.rows
+    .filter((x) => x.clues > 0)
+    .map((x) => r(`report.measure.${x.strategy}` as ReportKey, { n: x.clues }));
+  o.p(
+    [
+      measures.length
+        ? r('report.effect.measures', { list: measures.join(L === 'en' ? '; ' : '，') })
+        : r('report.effect.noMeasures'),
+      f.referrals.referred > 0 ? r('report.effect.referrals', { ...f.referrals }) : '',
+      t.monitoring + t.closed > 0
+        ? r('report.effect.monitoring', { monitoring: t.monitoring, closed: t.closed })
+        : '',
+    ]
+      .filter(Boolean)
+      .join(L === 'en' ? ' ' : ''),
+  );
+  o.h2(r('report.h.deadlines'));
+  o.p(
+    [
+      w.onTimeText(f.onTime),
+      f.onTime.escalated > 0
+        ? r('report.onTime.escalated', {
+            escalated: f.onTime.escalated,
+            high: f.onTime.escalatedHigh,
+            accountability: f.accountability.length
+              ? r('report.onTime.accountability', { units: w.names(f.accountability) })
+              : r('report.onTime.noAccountability'),
+          })
+        : '',
+    ]
+      .filter(Boolean)
+      .join(L === 'en' ? ' ' : ''),
+  );
+
+  // 三、各单位工作落实情况
+  o.h1(r('report.h.deliverables'));
+  const counted = d.units.filter((u) => u.participation !== 'withdrawn');
+  o.p(r('report.deliv.intro', { units: counted.length }));
+  o.table(
+    [
+      { title: r('report.col.unit') },
+      { title: r('report.col.plan') },
+      { title: r('report.col.info') },
+      { title: r('report.col.report') },
+    ],
+    d.units.map((u) => [
+      u.unitName,
+      w.state(u.implementationPlan),
+      `${r('report.state.info', { filed: u.workInformation.filed, required: u.workInformation.required })} ${w.state(u.workInformation.state)}`,
+      w.state(u.summaryReport),
+    ]),
+  );
+  o.h2(r('report.h.implPlan'));
+  o.p(
+    ...tallyParagraphs(
+      w,
+      d.implementationPlan,
+      'report.deliv.plan',
+      'report.deliv.plan.missing',
+      'report.deliv.plan.late',
+    ),
+  );
+  o.h2(r('report.h.info'));
+  const infoItem = (x: Named & { filed?: number }) => ({
+    unitName: r('report.deliv.info.item', { unit: x.unitName, filed: x.filed ?? 0 }),
   });
-}
+  o.p(
+    r('report.deliv.info', {
+      required: d.required,
+      complete: d.workInformation.onTime.length + d.workInformation.late.length,
+      total: d.totalInformation,
+    }),
+    d.workInformation.missing.length
+      ? r('report.deliv.info.missing', { units: w.names(d.workInformation.missing.map(infoItem)) })
+      : '',
+    d.workInformation.pending.length
+      ? r('report.deliv.info.short', { units: w.names(d.workInformation.pending.map(infoItem)) })
+      : '',
+  );
+  o.h2(r('report.h.summaryReport'));
+  o.p(
+    ...tallyParagraphs(
+      w,
+      d.summaryReport,
+      'report.deliv.report',
+      'report.deliv.report.missing',
+      'report.deliv.report.late',
+    ),
+    d.withdrawn.length ? r('report.deliv.withdrawn', { units: w.names(d.withdrawn) }) : '',
+  );
 
-// ── .docx ────────────────────────────────────────────────────────────────────────────────────────
+  // 四、区域分布
+  o.h1(r('report.h.regional'));
+  const top = s.regions.filter((x) => x.clues > 0).slice(0, 3);
+  const topN = top.reduce((a, x) => a + x.clues, 0);
+  o.p(
+    t.clues > 0
+      ? r('report.regional.text', {
+          list: listJoin(
+            top.map((x) => r('report.unitCount', { unit: x.unitName, n: x.clues })),
+            L,
+          ),
+          n: topN,
+          share: percent(topN / t.clues),
+        })
+      : '',
+    f.freeUnits.length ? r('report.regional.free', { units: w.names(f.freeUnits) }) : '',
+  );
+  o.table(
+    [
+      { title: r('report.col.unit') },
+      { title: r('report.col.clues'), numeric: true },
+      { title: r('report.col.keyClues'), numeric: true },
+      { title: r('report.col.amount'), numeric: true },
+      { title: r('report.col.openKey'), numeric: true },
+      { title: r('report.col.onTime'), numeric: true },
+    ],
+    s.regions.map((x) => [
+      x.unitName,
+      String(x.clues),
+      String(x.keyClues),
+      amountCell(x.amountCny, L),
+      String(x.openKeyClues),
+      percent(x.onTimeRate),
+    ]),
+  );
 
-const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: 'FangSong' };
-const HEAD_FONT = { ascii: 'Arial', hAnsi: 'Arial', eastAsia: 'SimHei' };
+  // 五、成因分析
+  o.h1(r('report.h.causes'));
+  o.p(
+    t.clues > 0
+      ? r('report.causes.areas', { areas: w.counts(f.byKeyArea, 3), behaviours: w.counts(f.byBehaviour, 3) })
+      : r('report.overall.empty'),
+    t.online > 0 ? r('report.causes.online', { online: t.online, share: percent(t.online / t.clues) }) : '',
+    t.vulnerable > 0
+      ? r('report.causes.vulnerable', { vulnerable: t.vulnerable, participants: t.vulnerableParticipants })
+      : '',
+  );
 
-const para = (text: string) =>
-  text
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '')
-    .map(
-      (l) =>
-        new Paragraph({
-          children: [new TextRun({ text: l, font: BODY_FONT, size: 28 })],
-          indent: { firstLine: 560 },
-          spacing: { line: 480 },
-        }),
+  // 六、困难问题及风险研判
+  o.h1(r('report.h.outlook'));
+  const lateUnits = new Map<string, Named>();
+  for (const x of [
+    ...d.implementationPlan.missing,
+    ...d.workInformation.missing,
+    ...d.summaryReport.missing,
+    ...d.implementationPlan.late,
+    ...d.summaryReport.late,
+  ])
+    lateUnits.set(x.unitId, x);
+  const difficulties = [
+    f.onTime.openOverdue > 0
+      ? r('report.outlook.overdue', { n: f.onTime.openOverdue, units: w.names(f.overdueUnits.slice(0, 5)) })
+      : '',
+    f.referrals.returned > 0 ? r('report.outlook.returned', { n: f.referrals.returned }) : '',
+    f.disposal.pendingPlans + f.disposal.withoutPlan > 0
+      ? r('report.outlook.pending', { n: f.disposal.pendingPlans + f.disposal.withoutPlan })
+      : '',
+    lateUnits.size > 0 ? r('report.outlook.deliverables', { n: lateUnits.size }) : '',
+  ].filter(Boolean);
+  o.p(...(difficulties.length ? difficulties : [r('report.outlook.smooth')]));
+  const keyUnits = [...figuresOpenKey(s)].slice(0, 3);
+  o.p(
+    t.openKey > 0
+      ? r('report.outlook.risk', {
+          n: t.openKey,
+          amount: amountText(t.openKeyAmountCny, L),
+          participants: t.openKeyParticipants,
+          units: w.names(keyUnits),
+          gI: t.openKeyGradeI,
+        })
+      : r('report.outlook.calm'),
+  );
+
+  // 七、典型案例
+  o.h1(r('report.h.cases'));
+  if (!s.typicalCases.length) o.p(r('report.noCases'));
+  for (const c of s.typicalCases) {
+    o.h2(r('report.case.title', { title: c.title, ref: c.ref }));
+    o.p(
+      r('report.case.facts', {
+        unit: c.unitName,
+        amount: amountText(c.amountCny, L),
+        participants: c.participants,
+        grade: c.gradeLabel,
+        stage: c.stageLabel,
+      }),
+      c.summary,
     );
-const heading = (text: string) =>
-  new Paragraph({
-    heading: HeadingLevel.HEADING_1,
-    children: [new TextRun({ text, font: HEAD_FONT, size: 32, bold: true })],
-    spacing: { before: 240, after: 120 },
-  });
+  }
 
-function cell(text: string, bold = false): TableCell {
-  return new TableCell({
-    children: [new Paragraph({ children: [new TextRun({ text, bold, font: BODY_FONT, size: 21 })] })],
-  });
+  // 八、下一步工作措施
+  o.h1(r('report.h.nextSteps'));
+  if (f.onTime.openOverdue > 0)
+    o.h2(
+      r('report.next.overdue.h'),
+      r('report.next.overdue', { n: f.onTime.openOverdue, units: w.names(f.overdueUnits.slice(0, 5)) }),
+    );
+  if (f.disposal.pendingPlans + f.disposal.withoutPlan > 0)
+    o.h2(
+      r('report.next.plans.h'),
+      r('report.next.plans', { n: f.disposal.pendingPlans + f.disposal.withoutPlan }),
+    );
+  if (t.openKey > 0) o.h2(r('report.next.key.h'), r('report.next.key', { n: t.openKey }));
+  if (t.clues > 0)
+    o.h2(
+      r('report.next.areas.h'),
+      r('report.next.areas', {
+        areas: listJoin(
+          f.byKeyArea.slice(0, 2).map((b) => b.label),
+          L,
+        ),
+      }),
+    );
+  o.h2(r('report.next.lasting.h'), r('report.next.lasting'));
+
+  const annex: Annex = {
+    label: r('report.annex.label'),
+    title: r('report.annex.title'),
+    blocks: annexBlocks(s),
+  };
+  return {
+    locale: L,
+    title: r('report.district.title', { campaign: s.campaign.name }),
+    blocks: o.blocks,
+    annexNote: r('report.annexNote'),
+    issuer: s.issuer,
+    date: s.date,
+    annexes: [annex],
+  };
 }
 
-export async function toDocx(s: DistrictSummary): Promise<Buffer> {
+/** Units with open key clues, most first (by the regional rows, whose names are already localized). */
+function figuresOpenKey(s: Omit<DistrictSummary, 'document'>): Named[] {
+  return s.regions
+    .filter((x) => x.openKeyClues > 0)
+    .sort((a, b) => b.openKeyClues - a.openKeyClues || a.unitId.localeCompare(b.unitId));
+}
+
+/** The annex: each unit's own summary report, as filed. */
+function annexBlocks(s: Omit<DistrictSummary, 'document'>): Block[] {
   const L = s.locale;
-  const border = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
-  const table = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    borders: {
-      top: border,
-      bottom: border,
-      left: border,
-      right: border,
-      insideHorizontal: border,
-      insideVertical: border,
-    },
-    rows: [
-      new TableRow({ tableHeader: true, children: regionHeader(L).map((h) => cell(h, true)) }),
-      ...s.regions.map((r) => new TableRow({ children: regionCells(r, L).map((c) => cell(c)) })),
-    ],
-  });
-  const cases = s.typicalCases.length
-    ? s.typicalCases.flatMap((c) => [
-        new Paragraph({
-          heading: HeadingLevel.HEADING_2,
-          children: [
-            new TextRun({
-              text: t(L, 'report.case.title', { n: c.n, subject: c.title, ref: c.ref }),
-              font: HEAD_FONT,
-              size: 28,
-              bold: true,
-            }),
-          ],
-        }),
-        ...para(caseFacts(c, L)),
-        ...para(c.summary),
-      ])
-    : para(t(L, 'report.noCases'));
-  const doc = new Document({
-    creator: 'District Office',
-    title: s.text.title,
-    description: `${s.campaign.id} ${s.generatedAt}`,
-    sections: [
-      {
-        children: [
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            children: [new TextRun({ text: s.text.title, font: HEAD_FONT, size: 40, bold: true })],
-            spacing: { after: 240 },
-          }),
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            children: [new TextRun({ text: s.text.issuer, font: BODY_FONT, size: 24 })],
-            spacing: { after: 360 },
-          }),
-          heading(t(L, 'report.section.overall')),
-          ...s.text.overall.flatMap(para),
-          heading(t(L, 'report.section.regional')),
-          ...s.text.regional.slice(0, 1).flatMap(para),
-          s.regions.length ? table : para(t(L, 'report.noData'))[0]!,
-          ...s.text.regional.slice(1).flatMap(para),
-          heading(t(L, 'report.section.causes')),
-          ...s.text.causes.flatMap(para),
-          heading(t(L, 'report.section.outlook')),
-          ...s.text.outlook.flatMap(para),
-          heading(t(L, 'report.section.cases')),
-          ...cases,
-          heading(t(L, 'report.section.nextSteps')),
-          ...(s.text.nextSteps.length ? s.text.nextSteps.flatMap(para) : para(t(L, 'report.noData'))),
-          new Paragraph({
-            alignment: AlignmentType.RIGHT,
-            children: [
-              new TextRun({
-                text: t(L, 'report.generated', { at: formatLocal(Date.parse(s.generatedAt), L) }),
-                font: BODY_FONT,
-                size: 20,
-                italics: true,
-              }),
-            ],
-            spacing: { before: 480 },
-          }),
-        ],
-      },
-    ],
-  });
-  return Packer.toBuffer(doc);
+  const r = (key: ReportKey, p: Params = {}) => rt(L, key, p);
+  const o = new Outline(L);
+  if (!s.unitReports.length) return o.p(r('report.annex.none')).blocks;
+  for (const u of s.unitReports) {
+    o.h1(u.unitName);
+    o.p(
+      r('report.annex.filed', {
+        date: documentDate(Date.parse(u.filedAt), L),
+        late: u.late ? r('report.annex.late') : '',
+      }),
+    );
+    const cases = u.typicalCases.map((c) =>
+      r('report.annex.case', { title: c.title ?? '', ref: c.clueRef ?? '', summary: c.summary ?? '' }),
+    );
+    const parts: [ReportKey, string][] = [
+      ['report.annex.overall', u.overallSituation],
+      ['report.annex.regional', u.regionalDistribution],
+      ['report.annex.causes', u.causes],
+      ['report.annex.outlook', u.difficultiesAndOutlook],
+      ['report.annex.cases', cases.join('\n')],
+      ['report.annex.nextSteps', u.nextSteps],
+    ];
+    for (const [k, text] of parts) {
+      if (!text) continue;
+      o.h2(r(k));
+      o.p(text);
+    }
+  }
+  return o.blocks;
 }
-
-// ── HTML ─────────────────────────────────────────────────────────────────────────────────────────
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const ps = (xs: string[]) =>
-  xs
-    .flatMap((x) => x.split(/\r?\n/).filter((l) => l.trim() !== ''))
-    .map((x) => `<p>${esc(x)}</p>`)
-    .join('\n');
-
-export function toHtml(s: DistrictSummary): string {
-  const L = s.locale;
-  const table = s.regions.length
-    ? `<table><thead><tr>${regionHeader(L)
-        .map((h) => `<th>${esc(h)}</th>`)
-        .join('')}</tr></thead><tbody>${s.regions
-        .map(
-          (r) =>
-            `<tr>${regionCells(r, L)
-              .map((c) => `<td>${esc(c)}</td>`)
-              .join('')}</tr>`,
-        )
-        .join('')}</tbody></table>`
-    : `<p>${esc(t(L, 'report.noData'))}</p>`;
-  const cases = s.typicalCases.length
-    ? s.typicalCases
-        .map(
-          (c) =>
-            `<h3>${esc(t(L, 'report.case.title', { n: c.n, subject: c.title, ref: c.ref }))}</h3>${ps([caseFacts(c, L), c.summary])}`,
-        )
-        .join('\n')
-    : `<p>${esc(t(L, 'report.noCases'))}</p>`;
-  return `<!doctype html>
-<html lang="${L === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>${esc(s.text.title)}</title>
-<style>body{font-family:"FangSong","STFangsong","Noto Serif CJK SC",serif;max-width:50rem;margin:2rem auto;line-height:1.8;padding:0 1rem}
-h1{text-align:center;font-family:"SimHei","Noto Sans CJK SC",sans-serif}h2,h3{font-family:"SimHei","Noto Sans CJK SC",sans-serif}
-.issuer{text-align:center}p{text-indent:2em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #888;padding:.25rem .5rem;text-align:left}
-.generated{text-align:right;font-style:italic;color:#555}</style></head>
-<body><h1>${esc(s.text.title)}</h1><p class="issuer">${esc(s.text.issuer)}</p>
-<h2>${esc(t(L, 'report.section.overall'))}</h2>${ps(s.text.overall)}
-<h2>${esc(t(L, 'report.section.regional'))}</h2>${ps(s.text.regional.slice(0, 1))}${table}${ps(s.text.regional.slice(1))}
-<h2>${esc(t(L, 'report.section.causes'))}</h2>${ps(s.text.causes)}
-<h2>${esc(t(L, 'report.section.outlook'))}</h2>${ps(s.text.outlook)}
-<h2>${esc(t(L, 'report.section.cases'))}</h2>${cases}
-<h2>${esc(t(L, 'report.section.nextSteps'))}</h2>${s.text.nextSteps.length ? ps(s.text.nextSteps) : `<p>${esc(t(L, 'report.noData'))}</p>`}
-<p class="generated">${esc(t(L, 'report.generated', { at: formatLocal(Date.parse(s.generatedAt), L) }))}</p>
-</body></html>`;
-}
-
-export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

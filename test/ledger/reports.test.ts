@@ -327,63 +327,124 @@ describe('ledger statistics', () => {
 });
 
 describe('district summary report', () => {
-  test('the .docx opens and its document.xml holds the six sections, at most three typical cases (gravest first, each clue once) and the statistics', async () => {
+  beforeAll(async () => {
+    // The implementation plan, as the unit workflows project it: Tushan on time, Changhuai late after
+    // its level-1 escalation, Yanshan never (open, escalated to level 2).
+    const plan = (unit: string, status: string, level: number, late: boolean) =>
+      db.q(
+        `insert into clocks (key, owner_type, owner_id, clock_id, task, unit_id, started_at, due_at, status, level, completed_at, late)
+         values (?, 'campaign', ?, ?, 'implementation_plan', ?, now() - interval '30 days', now() - interval '20 days', ?, ?,
+                 case when ? = 'done' then now() - interval '19 days' else null end, ?)`,
+        [
+          `campaign:${CAMPAIGN}:${unit}:implementation_plan:p1`,
+          CAMPAIGN,
+          `${unit}:implementation_plan:p1`,
+          unit,
+          status,
+          level,
+          status,
+          late,
+        ],
+      );
+    await plan('tushan-scenic-area', 'done', 0, false);
+    await plan('changhuai-town', 'done', 1, true);
+    await plan('yanshan-town', 'open', 2, false);
+    for (const [unit, late] of [
+      ['tushan-scenic-area', false],
+      ['changhuai-town', true],
+    ] as const)
+      await db.q(
+        `insert into campaign_deliverables (campaign_id, unit_id, kind, seq, content, filed_at, filed_by, late) values (?, ?, 'implementation_plan', 1, '{}', now(), 'u-x', ?)`,
+        [CAMPAIGN, unit, late],
+      );
+  });
+
+  test('the .docx holds the campaign-span figures in 亿元, the on-time rate with open overdue clocks late, the units that missed a deliverable by name, at most three typical cases (gravest first, each clue once) and the units’ reports in the annex', async () => {
     const r = await get('u-leader', `/api/v1/campaigns/${CAMPAIGN}/district-summary?format=docx`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('wordprocessingml');
     const zip = await JSZip.loadAsync(Buffer.from(await r.arrayBuffer()));
     const xml = await zip.file('word/document.xml')!.async('string');
-    const text = xml.replace(/<[^>]+>/g, '');
-    expect(text).toContain('关于2026年防范和处置非法集资专项排查活动的总结报告');
+    const paras = [...xml.matchAll(/<w:p[ >].*?<\/w:p>/gs)].map((m) => m[0].replace(/<[^>]+>/g, ''));
+    const text = paras.join('\n');
+    const annexAt = paras.indexOf('附件');
+    const body = paras.slice(0, annexAt).join('\n');
+    expect(paras[0]).toBe('关于2026年防范和处置非法集资专项排查活动的总结报告');
     for (const h of [
       '一、总体情况',
-      '二、区域分布',
-      '三、成因分析',
-      '四、困难问题及风险研判',
-      '五、典型案例',
-      '六、下一步工作措施',
+      '二、处置措施',
+      '三、各单位工作落实情况',
+      '四、区域分布',
+      '五、成因分析',
+      '六、困难问题及风险研判',
+      '七、典型案例',
+      '八、下一步工作措施',
     ])
-      expect(text).toContain(h);
-    // Statistics from the ledger.
+      expect(paras).toContain(h);
+    // The January clue lies outside the campaign's span.
     expect(text).toContain(
-      '全区非法集资风险台账共有线索4条，其中专项行动期间新登记3条，涉及金额137,500,000.00元，涉及人数2080人；重点风险线索2条（Ⅰ级1条，Ⅱ级1条）',
+      '专项排查期间全区新登记非法集资风险线索3条，涉及金额1.35亿元，参与群众1880人。其中重点风险线索2条；按风险等级分，Ⅰ级1条、Ⅱ级1条、Ⅲ级0条、Ⅳ级1条。目前已办结1条，移送公安机关1条，仍在办理2条。',
     );
-    expect(text).toContain('按时完成率为75.0%');
-    expect(text).toContain('已有2个单位报送总结报告，1个单位尚未报送。');
-    expect(text).toContain('目前无在办重点线索的镇（街道）、社区：东海社区、燕山乡');
+    // Clue clocks 4 done (1 late) + 1 open overdue; plan clocks 2 done (1 late) + Yanshan's open one.
+    expect(text).toContain(
+      '其中按时完成4项，逾期完成2项，逾期未完成2项（逾期未完成的计为未按时），按时完成率为50.0%（4÷8）',
+    );
+    expect(text).toContain('逾期未报备实施方案的单位：燕山乡。');
+    expect(text).toContain('逾期报备实施方案的单位：长淮街道。');
+    expect(text).toContain(
+      '1个单位按时报送总结报告，1个单位逾期报送，0个单位逾期未报送，1个单位尚未到报送时限。',
+    );
+    expect(text).toContain('逾期报送总结报告的单位：长淮街道。');
+    expect(text).toMatch(/目前.*东海社区.*无在办重点风险线索。/);
     // Typical cases: three of the four proposed, by risk score, the duplicate dropped.
     const a = clue['涂山福寿养老服务有限公司']!;
     const b = clue['淮河互助平台']!;
     const d = clue['涂山旅游消费返利店']!;
-    expect(text).toContain(`案例1：“养老公寓”高息返利案（${a.ref}）`);
-    expect(text).toContain(`案例2：网络互助平台案（${b.ref}）`);
-    expect(text).toContain(`案例3：旅游消费返利案（${d.ref}）`);
-    expect(text).not.toContain('案例4');
-    expect(text).not.toContain('重复报送的案例');
-    expect(text).toContain('以预售养老床位为名承诺年化12%返利');
-    // The units' own words, the latest filing only.
-    expect(text).toContain('涂山风景区报送：老年人金融知识欠缺');
-    expect(text).toContain('长淮街道报送：加强网络监测。');
+    expect(paras).toContain(`（一）“养老公寓”高息返利案（${a.ref}）`);
+    expect(paras).toContain(`（二）网络互助平台案（${b.ref}）`);
+    expect(paras).toContain(`（三）旅游消费返利案（${d.ref}）`);
+    const cases = paras.slice(paras.indexOf('七、典型案例'), paras.indexOf('八、下一步工作措施'));
+    expect(cases.filter((x) => /^（[一二三四五六七八九十]+）/.test(x))).toHaveLength(3);
+    expect(body).not.toContain('重复报送的案例');
+    expect(body).toContain('以预售养老床位为名承诺年化12%返利');
+    // The units' own words are in the annex only, the latest filing only.
+    expect(body).not.toContain('老年人金融知识欠缺');
+    expect(paras.slice(annexAt)).toEqual(
+      expect.arrayContaining([
+        '一、长淮街道',
+        '二、涂山风景区',
+        '老年人金融知识欠缺，养老服务机构监管存在空白。',
+      ]),
+    );
+    expect(text).toContain('加强网络监测。');
     expect(text).not.toContain('草稿');
-    // Regional table.
+    expect(text).not.toMatch(/\d{1,3}(,\d{3})+\.\d\d元/);
     expect(xml).toContain('<w:tbl>');
-    expect(text).toContain('66.7%');
   });
 
   test('HTML in English; json for programs; unknown campaign 404; a unit officer 403', async () => {
     const html = await (
       await get('u-coordinator', `/api/v1/campaigns/${CAMPAIGN}/district-summary?format=html&lang=en`)
     ).text();
-    expect(html).toContain('<h2>1. Overall situation</h2>');
-    expect(html).toContain('Case 1: ');
-    expect(html).toContain(
-      'Towns and communities currently free of open key clues: Donghai Community, Yanshan Town.',
-    );
+    expect(html).toContain('<h2>I. Overall situation</h2>');
+    expect(html).toContain('involving CNY 134.5 million');
+    expect(html).toMatch(/Donghai Community[^<]*currently have no open key risk clue/);
     const json = (await (
       await get('u-leader', `/api/v1/campaigns/${CAMPAIGN}/district-summary?format=json`)
     ).json()) as DistrictSummary;
     expect(json.typicalCases).toHaveLength(3);
-    expect(json.missingUnits).toEqual([{ unitId: 'yanshan-town', unitName: '燕山乡' }]);
+    expect(json.deliverables.implementationPlan.missing).toEqual([
+      { unitId: 'yanshan-town', unitName: '燕山乡' },
+    ]);
+    expect(json.deliverables.summaryReport.pending).toEqual([{ unitId: 'yanshan-town', unitName: '燕山乡' }]);
+    expect(json.figures.onTime).toMatchObject({
+      done: 6,
+      onTime: 4,
+      lateDone: 2,
+      openOverdue: 2,
+      counted: 8,
+      rate: 0.5,
+    });
     expect((await get('u-leader', '/api/v1/campaigns/nope/district-summary')).status).toBe(404);
     expect((await get('u-tushan', `/api/v1/campaigns/${CAMPAIGN}/district-summary`)).status).toBe(403);
   });
