@@ -83,7 +83,8 @@ export async function probe(url: string): Promise<true | string> {
   }
 }
 
-function redact(url: string): string {
+/** The URL with its password masked, for messages and logs. */
+export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 

@@ -12,8 +12,10 @@ import { sql } from '../../src/db/sql';
 import { seedDemoDistrict } from '../../src/seed';
 import { requireBinary } from '../../src/temporal/binaries';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { LOCAL_PG_URL, redact } from '../../scripts/test-postgres';
 
-export const PG_SERVER = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+/** Set by the jest global setup (test-postgres.ts: TEST_PG_URL, a usable local server, or embedded). */
+export const PG_SERVER = process.env.TEST_PG_URL ?? LOCAL_PG_URL;
 
 export interface TestDb {
   url: string;
@@ -32,7 +34,7 @@ export async function freshDatabase(prefix = 'disposal_test'): Promise<TestDb> {
     await ensureDatabase(url);
   } catch (err) {
     throw new Error(
-      `PostgreSQL is required for the tests at ${PG_SERVER} (set TEST_PG_URL): ${(err as Error).message}`,
+      `PostgreSQL is required for the tests at ${redact(PG_SERVER)} (set TEST_PG_URL): ${(err as Error).message}`,
     );
   }
   const orm = await initORM({ url, poolMax: 10, migrate: true });
