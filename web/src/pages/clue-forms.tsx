@@ -121,6 +121,12 @@ function useSubmit<T>(form: FormInstance<T>, onDone: () => void) {
   return { busy, run };
 }
 
+/**
+ * A picked date and time read as Beijing time, whatever the browser's zone: deadlines are Beijing
+ * time and every page shows them so (a picker in another zone would otherwise shift them).
+ */
+export const beijingIso = (d: Dayjs) => `${d.format('YYYY-MM-DDTHH:mm')}:00+08:00`;
+
 const req = (message: string) => [{ required: true, whitespace: true, message }];
 
 function Submit({ busy, children, testId }: { busy: boolean; children: ReactNode; testId: string }) {
@@ -262,7 +268,7 @@ function PlanForm({ clueId, onDone }: FormProps) {
                 strategies: v.strategies,
                 measures: v.measures,
                 responsiblePerson: v.responsiblePerson,
-                milestones: v.milestones.map((m) => ({ title: m.title, dueAt: m.dueAt.toISOString() })),
+                milestones: v.milestones.map((m) => ({ title: m.title, dueAt: beijingIso(m.dueAt) })),
               },
             }),
           ),
@@ -472,7 +478,7 @@ function ExtensionForm({ clueId, state, me, onDone }: FormProps) {
           ok(
             api.POST('/api/v1/clues/{id}/deadline-extensions', {
               params: { path: { id: clueId } },
-              body: { clockId: v.clockId, newDueAt: v.newDueAt.toISOString(), reason: v.reason },
+              body: { clockId: v.clockId, newDueAt: beijingIso(v.newDueAt), reason: v.reason },
             }),
           ),
         )
