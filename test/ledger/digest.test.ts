@@ -154,7 +154,10 @@ describe('weekly digest', () => {
       '三、按时完成率较低的单位：东海社区0.0%（按时0项／办结1项）；燕山乡50.0%（按时1项／办结2项）。',
     );
     expect(zh!.body).toContain(`四、待公安机关签收的移交线索1条（${ref.ref}）。`);
-    expect(en!.subject).toBe(`[Weekly digest] ${week}: 1 new key clue(s), 3 overdue item(s)`);
+    expect(en!.subject).toBe(`[Weekly digest] ${week}: 1 new key clue, 3 overdue items`);
+    // Leaders are addressed by name and linked to the overdue-escalation list, where they act.
+    expect(zh!.body).toMatch(/^Li Na同志：\n/);
+    expect(zh!.body).toContain('一键阅示并作出批示：http://127.0.0.1:3000/escalations\n');
     expect(en!.body).toContain(
       'Units with the lowest on-time rate: Donghai Community 0.0% (0 of 1 on time); Yanshan Town 50.0% (1 of 2 on time).',
     );

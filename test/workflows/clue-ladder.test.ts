@@ -110,11 +110,11 @@ describe('escalation ladder on working days', () => {
     ]);
     expect(events.map((e) => e.data.daysOverdue ?? null)).toEqual([null, 0, 2, 5]);
 
-    // Who was told: level 1 the unit and its head plus the District Office; level 2 adds leadership;
-    // level 3 is the accountability notice to the head, the District Office and the leading group.
+    // Who was told: at every rung the unit (its order) and its head plus the District Office
+    // (supervision); from level 2 on district leadership too (a 督办 request to acknowledge).
     const esc = await eventually(async () => {
       const r = await notifications(h, clue.id, 'escalation');
-      expect(r).toHaveLength(3 + 3 + 3);
+      expect(r).toHaveLength(3 + 4 + 4);
       return r;
     });
     const usersAt = (lvl: number) =>
@@ -123,13 +123,34 @@ describe('escalation ladder on working days', () => {
         .map((n) => n.user_id)
         .sort();
     expect(usersAt(1)).toEqual(['u-coordinator', 'u-tushan', 'u-tushan-head']);
-    expect(usersAt(2)).toEqual(['u-coordinator', 'u-leader', 'u-tushan-head']);
-    expect(usersAt(3)).toEqual(['u-coordinator', 'u-leader', 'u-tushan-head']);
-    // zh-CN recipients get Chinese mail; level 3 is the accountability notice.
+    expect(usersAt(2)).toEqual(['u-coordinator', 'u-leader', 'u-tushan', 'u-tushan-head']);
+    expect(usersAt(3)).toEqual(['u-coordinator', 'u-leader', 'u-tushan', 'u-tushan-head']);
+    // Each rung has its own subject; the top one carries the accountability notice. The unit's mailbox
+    // is u-tushan's address, so it gets the order once.
     await eventually(() =>
-      expect(mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【问责提示】'))).toHaveLength(3),
+      expect(
+        mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【三级督办】【问责提示】')),
+      ).toHaveLength(4),
     );
-    expect(mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【督办】'))).toHaveLength(6);
+    expect(mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【二级督办】'))).toHaveLength(4);
+    expect(mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【一级督办】'))).toHaveLength(3);
+    expect(
+      mailsOf(h, clue.id)
+        .filter((x) => x.subject.startsWith('【一级督办】'))
+        .map((x) => x.subject)
+        .sort(),
+    ).toEqual(
+      [
+        `【一级督办】涂山风景区：线索${clue.ref}“线索核查”已到期`,
+        `【一级督办】请督促涂山风景区办理：线索${clue.ref}“线索核查”已到期`,
+        `【一级督办】线索${clue.ref}“线索核查”已到期`,
+      ].sort(),
+    );
+    expect(
+      mailsOf(h, clue.id).find(
+        (x) => x.to.includes('leader@district.local') && x.subject.startsWith('【二级督办】'),
+      )!.subject,
+    ).toBe(`【二级督办】请您督办：涂山风景区线索${clue.ref}“线索核查”已逾期2个工作日`);
     expect(mailsOf(h, clue.id).filter((x) => x.subject.startsWith('【到期提醒】'))).toHaveLength(2);
     expectNoDuplicateMail(h);
   });

@@ -118,11 +118,11 @@ describe('referral accepted', () => {
       package: { referralId: ref.id },
     });
 
-    // The liaison is told once, in Chinese.
+    // The liaison is told once, in Chinese (the bureau's mailbox is the liaison's address: no second copy).
     await eventually(async () => {
       const n = await notifications(h, clue.id, 'referral');
       expect(n.map((x) => [x.user_id, x.subject])).toEqual([
-        ['u-police', `【线索移交】线索${clue.ref}已移交区公安分局`],
+        ['u-police', `【线索移交】线索${clue.ref}已移交区公安分局，请签收`],
       ]);
     });
 
