@@ -18,6 +18,9 @@ COPY --chown=node:node activities ./activities
 COPY --chown=node:node workers ./workers
 COPY --chown=node:node api ./api
 COPY --chown=node:node scripts ./scripts
+COPY --chown=node:node web ./web
+# The workbench the API serves at / (lifecycle scripts are skipped above, so it is built here).
+RUN npm run build:web
 
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -133,6 +133,51 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+describe('workbench: serving', () => {
+  const get = (p: string, accept = 'text/html,application/xhtml+xml') =>
+    fetch(app.url + p, { headers: { accept } });
+
+  test('the app is served at / and at every page path a browser navigates to, revalidated, under a CSP without inline scripts; its hashed assets are immutable', async () => {
+    const root = await get('/');
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(root.headers.get('cache-control')).toBe('no-cache');
+    const csp = root.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const html = await root.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const js = await get(asset!, '*/*');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const p of [
+      '/my-work',
+      `/clues/${ours.id}`,
+      '/reviews/plans',
+      '/campaigns/x/units/y',
+      '/no-such-page',
+    ]) {
+      const r = await get(p);
+      expect([p, r.status, r.headers.get('content-type')]).toEqual([p, 200, 'text/html; charset=utf-8']);
+    }
+  });
+
+  test('the API, health and metrics paths never answer with the page, and a non-browser request for an unknown path keeps the problem+json 404', async () => {
+    // Without credentials the API answers 401 (before routing), as problem+json, never the page.
+    const api = await get('/api/v1/no-such-route');
+    expect(api.status).toBe(401);
+    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await get('/healthz')).headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await get('/metrics')).headers.get('content-type')).toMatch(/^text\/plain/);
+    const plain = await get('/no-such-page', 'application/json');
+    expect(plain.status).toBe(404);
+    expect(plain.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await get('/assets/missing.js', '*/*')).status).toBe(404);
+  });
+});
+
 describe('workbench: the unit officer', () => {
   let ctx: BrowserContext;
   let page: Page;
