@@ -334,11 +334,18 @@ describe('a campaign from May 18 to July 13, 2027 with three units', () => {
       'work_information L2 resolved',
       'work_information L3 open',
     ]);
-    const leaderNotes = await db.q<{ key: string }[]>(
-      `select key from notifications where owner_id = ? and kind = 'escalation' and user_id = 'u-leader' order by key`,
+    const leaderNotes = await db.q<{ key: string; subject: string; body: string }[]>(
+      `select key, subject, body from notifications where owner_id = ? and kind = 'escalation' and user_id = 'u-leader' order by key`,
       [id],
     );
     expect(leaderNotes.every((n) => /:L[23]$/.test(n.key))).toBe(true);
+    // Lateness in working days on the campaign's calendar, at the rung's workflow time; a 督办 request
+    // linking the escalation the leader acknowledges.
+    const l2 = leaderNotes.find((n) => n.key.endsWith(`${C}:implementation_plan:p1:g0:L2`))!;
+    expect(l2.subject).toBe(
+      '【二级督办】请您督办：区市场监督管理局2027年非法集资风险专项排查活动中的“实施方案”已逾期2个工作日',
+    );
+    expect(l2.body).toMatch(/一键阅示并作出批示：http:\/\/127\.0\.0\.1:3000\/escalations\/\d+\n/);
     expect(leaderNotes).toHaveLength(1 * 2 + 3 * 2); // Changhuai: information L2, L3; Market: three tasks × L2, L3
     const accountability = await db.q<{ unit_id: string; task: string; level: number }[]>(
       `select unit_id, task, level from accountability_records where owner_type = 'campaign' and owner_id = ? order by unit_id, task`,
