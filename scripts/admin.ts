@@ -23,11 +23,24 @@ import {
   setUserRole,
   tokens,
 } from '../src/auth/admin';
+import { loadOrCreateLocalKey } from '../src/auth/reporter';
+import {
+  listUnitContacts,
+  UnitUpdateConflict,
+  UnitUpdateInput,
+  unitContacts,
+  updateUnit,
+} from '../src/services/units';
 
 const USAGE = `usage: npm run admin -- <group> <command> [options] [--json]
 
   units create  --id ID --name-zh NAME --name-en NAME --kind town|community|department|district_office [--email EMAIL]
-  units list
+  units list    [--contacts]                    (with --contacts: mailboxes, heads, robots; tokens masked)
+  units show    --id UNIT_ID
+  units set     --id UNIT_ID [--name-zh NAME] [--name-en NAME] [--email EMAIL] [--head-name NAME]
+                [--head-email EMAIL] [--wecom-webhook URL] [--dingtalk-webhook URL] [--dingtalk-secret-stdin]
+                (an empty value clears a field; --dingtalk-webhook '' removes the DingTalk robot with its
+                secret; the secret is read from stdin so it stays out of shell history; audited)
   users create  --id ID --name NAME --email EMAIL --role coordinator|unit_officer|leader|police_liaison|admin
                 [--unit UNIT_ID] [--head] [--locale zh-CN|en]
   users list
@@ -57,6 +70,12 @@ const OPTIONS = {
   'expires-in': { type: 'string' },
   json: { type: 'boolean' },
   'password-stdin': { type: 'boolean' },
+  'head-name': { type: 'string' },
+  'head-email': { type: 'string' },
+  'wecom-webhook': { type: 'string' },
+  'dingtalk-webhook': { type: 'string' },
+  'dingtalk-secret-stdin': { type: 'boolean' },
+  contacts: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +111,30 @@ export interface RunIo {
   readPassword?: () => Promise<string>;
 }
 
+/** `units set` flags → UnitUpdateInput fields (src/services/units.ts). */
+const UNIT_FLAGS: Record<string, string> = {
+  'name-zh': 'nameZh',
+  'name-en': 'nameEn',
+  email: 'email',
+  'head-name': 'headName',
+  'head-email': 'headEmail',
+  'wecom-webhook': 'wecomWebhookUrl',
+  'dingtalk-webhook': 'dingtalkWebhookUrl',
+  'dingtalk-secret-stdin': 'dingtalkSecret',
+};
+
+/** The key the units' DingTalk secrets are encrypted with: the reporter key, resolved as src/runtime.ts does. */
+function unitSecretKey(): string {
+  const config = loadConfig();
+  return config.reporterKey ?? loadOrCreateLocalKey(config.database.dataDir);
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Runs one command; returns what to print. */
 export async function run(
   em: EntityManager,
@@ -113,8 +156,65 @@ export async function run(
       return { text: `unit ${u.id} created`, json: u };
     }
     case 'units list': {
+      if (v.contacts) {
+        const all = await listUnitContacts(em);
+        const rows = all.map((u) => ({
+          id: u.id,
+          email: u.email,
+          head: u.headName ? `${u.headName} <${u.headEmail ?? '-'}>` : null,
+          robots: u.robotChannels.join(',') || null,
+        }));
+        return { text: table(rows), json: all };
+      }
       const rows = await listUnits(em);
       return { text: table(rows), json: rows };
+    }
+    case 'units show': {
+      const u = await unitContacts(em, need(v, 'id'));
+      if (!u) throw new AdminInputError(`unknown unit "${need(v, 'id')}"`);
+      return {
+        text: Object.entries(u)
+          .map(([k, x]) => `${k}: ${String(x)}`)
+          .join('\n'),
+        json: u,
+      };
+    }
+    case 'units set': {
+      const id = need(v, 'id');
+      const change: Record<string, unknown> = {};
+      for (const [flag, field] of Object.entries(UNIT_FLAGS)) {
+        const x = v[flag as keyof Values];
+        if (typeof x === 'string') change[field] = x.trim() === '' ? null : x;
+      }
+      if (change.dingtalkWebhookUrl === null) change.dingtalkSecret = null;
+      if (v['dingtalk-secret-stdin']) change.dingtalkSecret = (await readAllStdin()).trim();
+      const parsed = UnitUpdateInput.safeParse(change);
+      const flagOf = (path: PropertyKey[]) => {
+        const f = Object.entries(UNIT_FLAGS).find(([, field]) => field === path[0])?.[0];
+        return f ? `--${f}` : 'input';
+      };
+      if (!parsed.success)
+        throw new AdminInputError(
+          parsed.error.issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('; '),
+        );
+      let u;
+      try {
+        u = await updateUnit(em, {
+          unitId: id,
+          change: parsed.data,
+          secretKey: unitSecretKey(),
+          actor: { actorId: 'cli', role: null, unitId: null },
+        });
+      } catch (err) {
+        if (err instanceof UnitUpdateConflict)
+          throw new AdminInputError(`${flagOf(err.path)}: ${err.message} (--dingtalk-secret-stdin)`);
+        throw err;
+      }
+      if (!u) throw new AdminInputError(`unknown unit "${id}"`);
+      return {
+        text: `unit ${id} updated (${Object.keys(parsed.data).join(', ')}); robots: ${u.robotChannels.join(', ') || 'none'}`,
+        json: u,
+      };
     }
     case 'users create': {
       const u = await createUser(em, {

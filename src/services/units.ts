@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { recordAudit, type AuditEvent } from '../audit';
+import { sql } from '../db/sql';
 import {
   encryptRobotSecret,
   redactWebhookUrl,
@@ -157,10 +158,11 @@ export async function updateUnit(
 ): Promise<UnitContactsView | undefined> {
   const c = o.change;
   return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const [before] = await conn.execute<UnitRow[]>(`select ${COLUMNS} from units where id = ? for update`, [
-      o.unitId,
-    ]);
+    const [before] = await sql<UnitRow[]>(
+      tx as EntityManager,
+      `select ${COLUMNS} from units where id = ? for update`,
+      [o.unitId],
+    );
     if (!before) return undefined;
     const set: Record<keyof UnitRow & string, unknown> = {} as never;
     const put = (col: keyof UnitRow, v: unknown) => {
@@ -183,10 +185,11 @@ export async function updateUnit(
         'a DingTalk webhook needs its signing secret (DingTalk requests are signed)',
       );
     const cols = Object.keys(set);
-    await conn.execute(`update units set ${cols.map((k) => `${k} = ?`).join(', ')} where id = ?`, [
-      ...cols.map((k) => set[k as keyof UnitRow]),
-      o.unitId,
-    ]);
+    await sql(
+      tx as EntityManager,
+      `update units set ${cols.map((k) => `${k} = ?`).join(', ')} where id = ?`,
+      [...cols.map((k) => set[k as keyof UnitRow]), o.unitId],
+    );
     await recordAudit(tx as EntityManager, {
       ...o.actor,
       action: 'unit.update',

@@ -428,7 +428,8 @@ function casesFor(r: RouteDef, row: Row): Case[] {
     }
     return cases;
   }
-  const params = { ...base, id: clueA.id };
+  // Plain routes naming a unit (/units/:unitId) name the unit officer's own: only the role decides.
+  const params = { ...base, id: clueA.id, unitId: 'tushan-scenic-area' };
   return (Object.keys(USERS) as (keyof typeof USERS)[]).map((role) => ({
     name: role,
     user: USERS[role],
