@@ -4,6 +4,9 @@
  * and channel under a unique key, `channel` = 'wecom' | 'dingtalk', `to_addr` = the unit id. The sender
  * looks the unit's webhook (and DingTalk secret) up when it sends, so a corrected URL takes effect on the
  * next retry and no secret is ever copied into the outbox.
+ * `notify` (activities/notify.ts) writes the rows; whoever builds the outbox sender passes the reporter
+ * key as `secretKey` (workers/worker.ts does), or DingTalk rows wait with "no key to open the signing
+ * secret" until one that has it sends them.
  *
  * Webhook URLs carry access tokens (WeCom `key=`, DingTalk `access_token=`): they are never logged, never
  * put in an error message, and the API shows them redacted (`redactWebhookUrl`).
