@@ -1,6 +1,6 @@
 /** zh-CN by default, English on a switch; the choice is remembered in this browser. */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { IntlProvider } from 'react-intl';
+import { IntlProvider, useIntl } from 'react-intl';
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
@@ -17,12 +17,19 @@ export function useLocale() {
   return useContext(LocaleContext);
 }
 
+function Title() {
+  const intl = useIntl();
+  useEffect(() => {
+    document.title = intl.formatMessage({ id: 'web.title' });
+  }, [intl]);
+  return null;
+}
+
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(storedLocale);
   useEffect(() => {
     document.documentElement.lang = locale;
     dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
-    document.title = catalogues[locale]['web.title'] ?? document.title;
   }, [locale]);
   const value = useMemo(
     () => ({
@@ -41,15 +48,18 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
         messages={catalogues[locale]}
         defaultLocale="zh-CN"
         onError={(err) => {
-          // A value without a label falls back to the value itself; that is not an error to report.
-          if (err.code !== 'MISSING_TRANSLATION') console.error(err);
+          // Labels are looked up before formatting (useT), so any error here is a real one.
+          console.error(err);
         }}
       >
         <ConfigProvider
           locale={locale === 'zh-CN' ? zhCN : enUS}
           theme={{ token: { colorPrimary: '#b71c1c' } }}
         >
-          <AntApp>{children}</AntApp>
+          <AntApp>
+            <Title />
+            {children}
+          </AntApp>
         </ConfigProvider>
       </IntlProvider>
     </LocaleContext.Provider>

@@ -5,7 +5,7 @@
  * server's notifications use). Only these two namespaces are bundled, not the notification texts.
  */
 import { useCallback } from 'react';
-import { useIntl } from 'react-intl';
+import { useIntl, type MessageFormatElement } from 'react-intl';
 import zhWeb from '../../../src/i18n/locales/zh-CN/web.json';
 import enWeb from '../../../src/i18n/locales/en/web.json';
 import zhLabels from '../../../src/i18n/locales/zh-CN/labels.json';
@@ -15,9 +15,13 @@ export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type WebKey = keyof typeof enWeb;
 
-export const catalogues: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhLabels, ...zhWeb },
-  en: { ...enLabels, ...enWeb },
+type Catalogue = Record<string, MessageFormatElement[]>;
+// The build hands these JSON files over already parsed (web/vite.config.mts), whatever their type says.
+const parsed = (...parts: object[]) => Object.assign({}, ...parts) as Catalogue;
+
+export const catalogues: Record<Locale, Catalogue> = {
+  'zh-CN': parsed(zhLabels, zhWeb),
+  en: parsed(enLabels, enWeb),
 };
 
 const STORAGE_KEY = 'workbench.locale';
@@ -45,11 +49,13 @@ export type Values = Record<string, string | number | Date>;
 export function useT() {
   const intl = useIntl();
   const t = useCallback((id: WebKey, values?: Values) => intl.formatMessage({ id }, values), [intl]);
+  // A value without a label shows as itself (no parser at run time for a default message).
   const label = useCallback(
-    (kind: string, value: string | number | null | undefined) =>
-      value === null || value === undefined
-        ? ''
-        : intl.formatMessage({ id: `${kind}.${value}`, defaultMessage: String(value) }),
+    (kind: string, value: string | number | null | undefined) => {
+      if (value === null || value === undefined) return '';
+      const id = `${kind}.${value}`;
+      return id in intl.messages ? intl.formatMessage({ id }) : String(value);
+    },
     [intl],
   );
   /** A moment in Beijing time, with its zone named (the notice's deadlines are Beijing time). */
