@@ -446,6 +446,25 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     return state;
   };
 
+  // ---- registration --------------------------------------------------------------------------
+
+  const register = () => {
+    record(
+      'clue.registered',
+      { userId: input.registeredBy, role: 'coordinator' },
+      { grade: state.grade, keyClue: state.keyClue },
+    );
+    setStage('verifying', undefined);
+    open('verification', state.leadUnitId, undefined);
+    // Cross-regional clue: each co-handling unit owes an information exchange (notice V.II, VI.2).
+    for (const u of state.coHandlingUnitIds) open('exchange', u, undefined, { label: u });
+  };
+  // Registered before any update handler exists: an update that arrives with the first workflow task
+  // (a step posted right after POST /clues) is validated against `verifying`, not refused as still
+  // registering. Runs that started before this change registered after the handlers and replay so.
+  const registeredFirst = !input.carried && patched('registration-before-handlers');
+  if (registeredFirst) register();
+
   // ---- transitions ---------------------------------------------------------------------------
 
   setHandler(stateQuery, () => state);
@@ -1046,17 +1065,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
 
   // ---- start ---------------------------------------------------------------------------------
 
-  if (!input.carried) {
-    record(
-      'clue.registered',
-      { userId: input.registeredBy, role: 'coordinator' },
-      { grade: state.grade, keyClue: state.keyClue },
-    );
-    setStage('verifying', undefined);
-    open('verification', state.leadUnitId, undefined);
-    // Cross-regional clue: each co-handling unit owes an information exchange (notice V.II, VI.2).
-    for (const u of state.coHandlingUnitIds) open('exchange', u, undefined, { label: u });
-  }
+  if (!input.carried && !registeredFirst) register();
   await flush();
 
   const canThreshold = input.continueAsNewAfterEvents;

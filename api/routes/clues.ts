@@ -7,7 +7,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { auditActor, recordAudit } from '../../src/audit';
 import type { AppContext } from '../../src/context';
 import { decryptReporter } from '../../src/auth/reporter';
-import { clueWorkflowId, registerClue } from '../../src/services/clues';
+import { clueWorkflowId, ensureStarted, registerClue } from '../../src/services/clues';
 import type { Role } from '../../src/domain/enums';
 import { allowedTransitions } from '../../workflows/clue.workflow';
 import * as msgs from '../../workflows/clue.messages';
@@ -519,10 +519,9 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           const p = principal(req);
           const { row, relation } = await loadVisibleClue(em(), p, String(req.params.id));
           requireRelation(relation, t.relation);
-          if (row.stage === 'registered')
-            throw new HttpProblem(409, 'invalid-transition', 'the clue is still being registered', {
-              allowedTransitions: [],
-            });
+          // Still `registered` in the ledger: its workflow takes the update all the same (it registers
+          // before it listens); made sure it runs, in case intake stopped between the row and the start.
+          if (row.stage === 'registered') await ensureStarted(ctx, row.id, false);
           if (CLOCK_OWNER_TRANSITIONS.has(t.path) && p.role !== 'coordinator') {
             // Outside the District Office, only the unit that owes a clock may ask to extend, pause or resume it.
             const clockId = String((req.body as { clockId?: unknown }).clockId);
