@@ -588,7 +588,6 @@ describe('protocol', () => {
     // Known gaps, owned by the ledger and campaign work; remove a line when its route gets a schema.
     const KNOWN_UNDESCRIBED = [
       'GET /ledger/statistics',
-      'GET /campaigns/:id/district-summary',
       'GET /campaigns/:id/timeline',
     ];
     const undocumented = s.routes

@@ -281,6 +281,15 @@ export const EXPECTED: Record<string, Row> = {
   'GET /campaigns/:id/progress': CAMPAIGN_READ,
   'GET /campaigns/:id/timeline': CAMPAIGN_LEADERSHIP,
   'GET /campaigns/:id/district-summary': CAMPAIGN_LEADERSHIP,
+  'GET /campaigns/:id/units/:unitId/report': campaign({
+    coordinator: 'ok',
+    leader: 'ok',
+    admin: 403,
+    police_liaison: 403,
+    member: 'ok',
+    memberOtherUnit: 403,
+    nonMember: 404,
+  }),
   'GET /campaigns/:id/units/:unitId/deliverables': campaign({
     coordinator: 'ok',
     leader: 'ok',

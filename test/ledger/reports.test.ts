@@ -400,9 +400,9 @@ describe('district summary report', () => {
     const a = clue['涂山福寿养老服务有限公司']!;
     const b = clue['淮河互助平台']!;
     const d = clue['涂山旅游消费返利店']!;
-    expect(paras).toContain(`（一）“养老公寓”高息返利案（${a.ref}）`);
-    expect(paras).toContain(`（二）网络互助平台案（${b.ref}）`);
-    expect(paras).toContain(`（三）旅游消费返利案（${d.ref}）`);
+    expect(paras).toContain(`（一）“养老公寓”高息返利案（线索编号${a.ref}）`);
+    expect(paras).toContain(`（二）网络互助平台案（线索编号${b.ref}）`);
+    expect(paras).toContain(`（三）旅游消费返利案（线索编号${d.ref}）`);
     const cases = paras.slice(paras.indexOf('七、典型案例'), paras.indexOf('八、下一步工作措施'));
     expect(cases.filter((x) => /^（[一二三四五六七八九十]+）/.test(x))).toHaveLength(3);
     expect(body).not.toContain('重复报送的案例');

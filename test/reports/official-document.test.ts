@@ -510,9 +510,9 @@ describe('given five clues and a three-unit campaign run past its summary report
     expect(zhDoc.text).toContain('逾期未报送总结报告的单位：长淮街道、燕山乡。');
     expect(table(zhDoc, '单位').slice(1)).toEqual(
       expect.arrayContaining([
-        ['涂山风景区', '按时', '3/3 按时', '按时'],
-        ['长淮街道', '逾期报送', '1/3 逾期未报', '逾期未报'],
-        ['燕山乡', '逾期未报', '0/3 逾期未报', '逾期未报'],
+        ['涂山风景区', '按时', '3/3篇 按时', '按时'],
+        ['长淮街道', '逾期报送', '1/3篇 逾期未报', '逾期未报'],
+        ['燕山乡', '逾期未报', '0/3篇 逾期未报', '逾期未报'],
       ]),
     );
     expect(zhDoc.text).toContain('一、涂山风景区');
