@@ -6,6 +6,7 @@ import type { Config } from '../src/config';
 import type { Orm } from '../src/db/orm';
 import type { Mailer } from '../src/mail/mailer';
 import { createOutboxSender, startOutboxRelay, type OutboxRelay } from '../src/mail/outbox';
+import { loadOrCreateLocalKey } from '../src/auth/reporter';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -52,7 +53,7 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
 
 /**
  * The worker as the entry points run it (`npm start`, `npm run start:worker`): configured from `config`,
- * with the outbox relay that sends the emails the SMTP server did not take at once.
+ * with the outbox relay that sends the emails (and group-robot messages) not taken at once.
  */
 export async function createServiceWorker(o: {
   connection: NativeConnection;
@@ -61,7 +62,9 @@ export async function createServiceWorker(o: {
   mailer: Mailer;
   log: NonNullable<ActivityDeps['log']>;
 }): Promise<{ worker: Worker; relay: OutboxRelay }> {
-  const outbox = createOutboxSender({ orm: o.orm, mailer: o.mailer });
+  // The units' DingTalk secrets are encrypted with the reporter key (as src/runtime.ts resolves it).
+  const secretKey = o.config.reporterKey ?? loadOrCreateLocalKey(o.config.database.dataDir);
+  const outbox = createOutboxSender({ orm: o.orm, mailer: o.mailer, secretKey });
   const worker = await createWorker({
     connection: o.connection,
     namespace: o.config.temporal.namespace,
