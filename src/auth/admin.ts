@@ -237,9 +237,7 @@ export async function setUserPassword(
   if (!user.active) throw new AdminInputError(`user "${userId}" is deactivated`);
   await setPassword(em, userId, password);
   await recordAudit(em, {
-    actorId: 'cli',
-    role: null,
-    unitId: null,
+    ...CLI_ACTOR,
     action: 'password.set',
     target: `user:${userId}`,
     details: { how },
