@@ -83,17 +83,31 @@ describe('a clue through the API in real time', () => {
     // Nobody verifies: reminder at 2 s, level 1 at 4 s, level 2 at 6 s, level 3 (accountability) at 8 s.
     await eventually(async () => expect(await overdueIds()).toContain(wfId), 15_000, 250);
     await eventually(
-      () => expect(mailTo('tushan-head@district.local', /^【问责提示】/)).toHaveLength(1),
+      () => expect(mailTo('tushan-head@district.local', /^【三级督办】【问责提示】/)).toHaveLength(1),
       20_000,
       250,
     );
     expect(mailTo('tushan@district.local', /^【到期提醒】/).map((m) => m.subject)).toEqual([
       expect.stringContaining(`线索${ref}“线索核查”将于`) as unknown,
     ]);
-    expect(mailTo('coordinator@district.local', /^【督办】/)).toHaveLength(2); // levels 1 and 2
-    expect(mailTo('leader@district.local', /^【督办】/)).toHaveLength(1); // level 2
-    expect(mailTo('leader@district.local', /^【问责提示】/)).toHaveLength(1); // level 3
-    expect(mailTo('tushan@district.local', /^【督办】/)).toHaveLength(1); // level 1 only
+    // Each rung has its own subject; the unit gets its order at every rung, the head and the District
+    // Office a supervision notice, leadership a 督办 request from level 2 on.
+    for (const [addr, l1, l2, l3] of [
+      ['tushan@district.local', 1, 1, 1],
+      ['tushan-head@district.local', 1, 1, 1],
+      ['coordinator@district.local', 1, 1, 1],
+      ['leader@district.local', 0, 1, 1],
+    ] as const) {
+      expect([addr, mailTo(addr, /^【一级督办】/).length]).toEqual([addr, l1]);
+      expect([addr, mailTo(addr, /^【二级督办】/).length]).toEqual([addr, l2]);
+      expect([addr, mailTo(addr, /^【三级督办】【问责提示】/).length]).toEqual([addr, l3]);
+    }
+    expect(mailTo('tushan@district.local', /^【一级督办】/)[0]!.subject).toBe(
+      `【一级督办】线索${ref}“线索核查”已到期`,
+    );
+    expect(mailTo('leader@district.local', /^【二级督办】/)[0]!.subject).toMatch(
+      new RegExp(`^【二级督办】请您督办：涂山风景区线索${ref}“线索核查”已(到期|逾期\\d+个工作日)$`),
+    );
     const [acc] = await db.q<{ unit_id: string; level: number }[]>(
       'select unit_id, level from accountability_records where owner_id = ?',
       [id],
