@@ -356,6 +356,64 @@ describe('workbench: deep links, language and the phone', () => {
     await ctx.close();
   });
 
+  test('given a campaign the unit takes part in, when the officer files the implementation plan and the summary report with a typical case from its own clues, then both show as filed', async () => {
+    const c = await app.call('u-coordinator', 'POST', '/api/v1/campaigns', {
+      year: 2027,
+      unitIds: ['tushan-scenic-area', 'changhuai-town'],
+    });
+    expect(c.status).toBe(201);
+    const campaignId: string = c.body.id;
+    await eventually(async () => {
+      const p = await app.call('u-tushan', 'GET', `/api/v1/campaigns/${campaignId}/progress`);
+      expect(p.body.units?.[0]?.unitId).toBe('tushan-scenic-area');
+    }, 30_000);
+    const { ctx, page } = await newPage();
+    await page.goto(`${app.url}/campaigns`);
+    await signIn(page);
+    await page.waitForURL(`${app.url}/campaigns`);
+    await page.getByTestId('campaign-link').first().click();
+    await page.waitForURL(`${app.url}/campaigns/${campaignId}/units/tushan-scenic-area`);
+    const status = (n: number) => page.getByTestId('deliverable-status').nth(n).getAttribute('data-status');
+    await expect(status(0)).resolves.toBe('pending');
+
+    await page
+      .getByLabel('风险点')
+      .fill('Pension-apartment offers in the scenic area\nTravel clubs selling "shares"');
+    await page.getByLabel('工作措施').fill('Door-to-door checks of elderly care businesses');
+    await page.getByLabel('职责 1').fill('Screening of elderly care businesses');
+    await page.getByLabel('责任人 1').fill('Wang Fang');
+    await page.getByTestId('submit-implementation-plan').click();
+    await eventually(async () => expect(await status(0)).toBe('filed'), 20_000);
+
+    await page.locator('.ant-collapse-header', { hasText: '总结报告' }).click();
+    for (const [label, text] of [
+      ['总体情况', 'Three clues registered, one disposed.'],
+      ['区域分布', 'All in the scenic area.'],
+      ['原因分析', 'Elderly residents targeted by promised returns.'],
+      ['困难与形势研判', 'Online promotion is hard to trace.'],
+      ['下一步工作', 'Keep monitoring travel clubs.'],
+    ])
+      await page.getByLabel(label!).fill(text!);
+    await page.getByRole('button', { name: /增加典型案例/ }).click();
+    await page.getByLabel('案例 1 线索').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: ours.ref }).click();
+    await page.getByLabel('案例 1 标题').fill('Pension apartments promising 12%');
+    await page.getByLabel('案例 1 简介').fill('Verified, classified and planned within the time limits.');
+    await page.getByTestId('submit-summary-report').click();
+    await eventually(async () => expect(await status(2)).toMatch(/^filed/), 20_000);
+    const d = await app.call(
+      'u-tushan',
+      'GET',
+      `/api/v1/campaigns/${campaignId}/units/tushan-scenic-area/deliverables`,
+    );
+    const report = d.body.items.find((x: { kind: string }) => x.kind === 'summary_report');
+    expect(report.content.typicalCases).toEqual([
+      expect.objectContaining({ clueRef: ours.ref, title: 'Pension apartments promising 12%' }),
+    ]);
+    await shot(page, 'campaign-unit-zh-desktop');
+    await ctx.close();
+  });
+
   test('no page logged a console error or threw', () => {
     expect(consoleErrors).toEqual([]);
   });

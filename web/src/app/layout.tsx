@@ -110,7 +110,13 @@ export default function AppLayout({ me }: { me: Me }) {
         )}
         <Link
           to="/"
-          style={{ fontWeight: 600, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
+          style={{
+            color: 'inherit',
+            fontWeight: 600,
+            whiteSpace: 'nowrap',
+            overflow: 'hidden',
+            textOverflow: 'ellipsis',
+          }}
         >
           {t(phone ? 'web.titleShort' : 'web.title')}
         </Link>

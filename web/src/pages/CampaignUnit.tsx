@@ -441,7 +441,13 @@ export default function CampaignUnit() {
         />
       </Card>
       {open && forms.length > 0 && (
-        <Collapse defaultActiveKey={forms[0]?.key} items={forms} data-testid="deliverable-forms" />
+        // A filing removes its form: open the next one.
+        <Collapse
+          key={forms.map((f) => f.key).join()}
+          defaultActiveKey={forms[0]?.key}
+          items={forms}
+          data-testid="deliverable-forms"
+        />
       )}
       <Card title={t('web.campaign.filed')} size="small">
         <List
