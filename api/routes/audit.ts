@@ -97,7 +97,8 @@ function decodeAuditCursor(c: string): number {
 }
 
 function where(q: AuditQueryInput): { sql: string; params: unknown[] } {
-  const parts = ['a.action = any(?::text[])'];
+  // strpos(...) = 0: the partial index of security events (migration ..._audit_security_index).
+  const parts = [`strpos(a.action, ' ') = 0`, 'a.action = any(?::text[])'];
   const params: unknown[] = [pgTextArray(q.action ? [q.action] : [...AUDIT_ACTIONS])];
   if (q.actor) {
     parts.push('a.actor_id = ?');

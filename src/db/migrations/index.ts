@@ -5,6 +5,7 @@ import { Migration20261126040000_read_indexes } from './Migration20261126040000_
 import { Migration20261126060000_outbox_relay } from './Migration20261126060000_outbox_relay';
 import { Migration20261201222700_unit_contacts } from './Migration20261201222700_unit_contacts';
 import { Migration20261201222911_sign_in } from './Migration20261201222911_sign_in';
+import { Migration20261201232800_audit_security_index } from './Migration20261201232800_audit_security_index';
 
 /** Committed migrations, in order. Generate a new one with `npm run migration:create`, then list it here. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +15,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261126060000_outbox_relay', class: Migration20261126060000_outbox_relay },
   { name: 'Migration20261201222700_unit_contacts', class: Migration20261201222700_unit_contacts },
   { name: 'Migration20261201222911_sign_in', class: Migration20261201222911_sign_in },
+  {
+    name: 'Migration20261201232800_audit_security_index',
+    class: Migration20261201232800_audit_security_index,
+  },
 ];
