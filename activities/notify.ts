@@ -248,10 +248,9 @@ function unitName(units: Map<string, UnitRow>, id: string | null | undefined, lo
   return u ? (locale === 'en' ? u.name_en : u.name_zh) : (id ?? '');
 }
 
-/** Label of the supervisors at a rung (`level.N`); a longer custom ladder reuses the top label. */
+/** Who supervises at a rung (a longer custom ladder keeps the leading group at the top). */
 function supervisors(locale: Locale, level: number): string {
-  for (let l = level; l >= 1; l--) if (has(`level.${l}`)) return t(locale, `level.${l}` as MessageKey);
-  return String(level);
+  return t(locale, 'notify.supervisors', { level });
 }
 
 /** Where the recipient acts (src/links.ts routes). */
