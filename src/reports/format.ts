@@ -47,12 +47,15 @@ const trim2 = (yuan: number, unit: number) => String(hundredths(yuan, unit));
 /** An amount in running text: "3.00万元", "1.52亿元" / "CNY 300,000", "CNY 151.9 million". */
 export function amountText(yuan: number, locale: Locale): string {
   const v = Number.isFinite(yuan) ? yuan : 0;
+  // The unit is chosen on the rounded figure: 99,999,999 is "1.00亿元", not "10000.00万元".
   if (locale === 'en') {
-    if (Math.abs(v) >= 1e9) return `CNY ${trim2(v, 1e9)} billion`;
+    if (Math.abs(hundredths(v, 1e6)) >= 1000) return `CNY ${trim2(v, 1e9)} billion`;
     if (Math.abs(v) >= 1e6) return `CNY ${trim2(v, 1e6)} million`;
     return `CNY ${Math.round(v).toLocaleString('en-US')}`;
   }
-  return Math.abs(v) >= 1e8 ? `${hundredths(v, 1e8).toFixed(2)}亿元` : `${hundredths(v, 1e4).toFixed(2)}万元`;
+  return Math.abs(hundredths(v, 1e4)) >= 10000
+    ? `${hundredths(v, 1e8).toFixed(2)}亿元`
+    : `${hundredths(v, 1e4).toFixed(2)}万元`;
 }
 
 /** An amount in a table column whose header names the unit: 万元 / CNY million, two decimals. */

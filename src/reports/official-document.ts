@@ -115,10 +115,12 @@ export const LAYOUT = {
   /** 225 mm / 22 lines, rounded down so that 22 lines fit. */
   linePitch: 579,
   /**
-   * Word's character grid: pitch = default font size + charSpace/4096 pt. 156 mm / 28 = 15.795 pt
-   * against the 16 pt default: (15.795 − 16) × 4096 ≈ −841.
+   * 28 characters a line: 156 mm / 28 = 15.795 pt a character, so 16 pt characters are set 0.25 pt
+   * closer (w:spacing −5 twips; 28 × 15.75 pt fits, 28 × 15.8 pt would not). A line-and-character
+   * docGrid (charSpace −841) does the same in Word, but LibreOffice spreads such a grid to ~18
+   * characters a line, so only the line grid is declared and the spacing carries the characters.
    */
-  charSpace: -841,
+  characterSpacing: -5,
   /** Footer bottom 25.8 mm above the page edge: the 14 pt number line's dashes sit ≈ 7 mm under the type area. */
   footer: 1463,
   header: 851,
@@ -288,7 +290,7 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
       outlineLevel: level,
       keepNext: true,
       spacing: exact(LAYOUT.linePitch),
-      indent: { firstLineChars: 200 },
+      indent: { firstLine: 2 * CHAR, firstLineChars: 200 },
     },
   });
 
@@ -311,7 +313,12 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
     styles: {
       default: {
         document: {
-          run: { font: font(FONTS.fang), size: SIZE.san, color: '000000' },
+          run: {
+            font: font(FONTS.fang),
+            size: SIZE.san,
+            color: '000000',
+            characterSpacing: LAYOUT.characterSpacing,
+          },
           paragraph: { spacing: exact(LAYOUT.linePitch), alignment: AlignmentType.JUSTIFIED },
         },
       },
@@ -333,7 +340,10 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
           name: 'Body Text',
           basedOn: 'Normal',
           quickFormat: true,
-          paragraph: { indent: { firstLineChars: 200 }, spacing: exact(LAYOUT.linePitch) },
+          paragraph: {
+            indent: { firstLine: 2 * CHAR, firstLineChars: 200 },
+            spacing: exact(LAYOUT.linePitch),
+          },
         },
       ],
     },
@@ -353,9 +363,8 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
             pageNumbers: { start: 1 },
           },
           grid: {
-            type: DocumentGridType.LINES_AND_CHARS,
+            type: DocumentGridType.LINES,
             linePitch: LAYOUT.linePitch,
-            charSpace: LAYOUT.charSpace,
           },
         },
         footers: { default: pageNumberFooter('odd'), even: pageNumberFooter('even') },

@@ -381,17 +381,28 @@ describe('given five clues and a three-unit campaign run past its summary report
     expect(
       twipsToMm(Number(attr(pgSz, 'w')) - Number(attr(mar, 'left')) - Number(attr(mar, 'right'))),
     ).toBeCloseTo(156, 0);
+    // 22 lines: the line grid and the body's exact line height.
     const grid = first(sectPr, 'docGrid')!;
-    expect(attr(grid, 'type')).toBe('linesAndChars');
+    expect(attr(grid, 'type')).toBe('lines');
     const typeHeight = Number(attr(pgSz, 'h')) - Number(attr(mar, 'top')) - Number(attr(mar, 'bottom'));
     expect(Math.floor(typeHeight / Number(attr(grid, 'linePitch')))).toBe(22);
-    // 28 characters of the 16 pt default: pitch = 16 pt + charSpace/4096.
-    const pitchPt = 16 + Number(attr(grid, 'charSpace')) / 4096;
-    expect(Math.round(typeHeight > 0 ? (Number(attr(pgSz, 'w')) - 1587 - 1474) / 20 / pitchPt : 0)).toBe(28);
-    // Body default: 3号 (16 pt) 仿宋.
+    // Body default: 3号 (16 pt) 仿宋, set so that exactly 28 characters fill the 156 mm line.
     const defaults = els(zhDoc.styles, 'docDefaults')[0]!;
     expect(attr(first(defaults, 'sz'), 'val')).toBe('32');
     expect(attr(first(defaults, 'rFonts'), 'eastAsia')).toBe('仿宋');
+    const spacing = els(defaults, 'spacing');
+    const line = spacing.find((x) => x.getAttributeNS(W, 'line'));
+    expect([attr(line, 'line'), attr(line, 'lineRule')]).toEqual([attr(grid, 'linePitch'), 'exact']);
+    const charTwips =
+      16 * 20 +
+      Number(
+        attr(
+          spacing.find((x) => x.getAttributeNS(W, 'val')),
+          'val',
+        ),
+      );
+    const typeWidth = Number(attr(pgSz, 'w')) - Number(attr(mar, 'left')) - Number(attr(mar, 'right'));
+    expect(Math.floor(typeWidth / charTwips)).toBe(28);
 
     // Page numbers "— n —": odd pages right, even pages left, different footers switched on.
     expect(els(zhDoc.settings, 'evenAndOddHeaders')).toHaveLength(1);
