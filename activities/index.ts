@@ -35,6 +35,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** The deployment policy's calendar, for rungs recorded without working days overdue. */
   calendar?: string;
+  /** The reporter key, which opens units' DingTalk secrets (for the outbox made here when none is passed). */
+  secretKey?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
