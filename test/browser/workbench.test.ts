@@ -356,6 +356,49 @@ describe('workbench: deep links, language and the phone', () => {
     await ctx.close();
   });
 
+  test("given another unit's clue the officer's unit co-handles, when it files the information exchange from My work, then that is the only step offered and the item leaves My work", async () => {
+    const r = await app.call(
+      'u-coordinator',
+      'POST',
+      '/api/v1/clues',
+      intakeBody({
+        subject: { name: 'Cross-district Travel Club', kind: 'organization' },
+        leadUnitId: 'changhuai-town',
+        coHandlingUnitIds: ['tushan-scenic-area'],
+      }),
+    );
+    expect(r.status).toBe(201);
+    const shared = { id: r.body.id as string, ref: r.body.ref as string };
+    await eventually(async () => {
+      const clocks = await app.call('u-tushan', 'GET', '/api/v1/clocks');
+      expect(
+        clocks.body.items.map((c: { ownerRef: string; task: string }) => [c.ownerRef, c.task]),
+      ).toContainEqual([shared.ref, 'exchange']);
+    }, 30_000);
+    const { ctx, page } = await newPage();
+    await page.goto(`${app.url}/my-work`);
+    await signIn(page);
+    const row = page.locator(`[data-testid=work-item][data-ref="${shared.ref}"]`);
+    await page.waitForURL(`${app.url}/my-work`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('信息互通');
+    await row.locator('a[data-testid=work-link]').click();
+    await page.waitForURL(`${app.url}/clues/${shared.id}`);
+    await page.getByTestId('form-information-exchange').waitFor();
+    await expect(
+      page.locator('[data-testid^=form-]').evaluateAll((els) => els.map((e) => e.dataset.testid)),
+    ).resolves.toEqual(['form-information-exchange', 'form-deadline-extensions']);
+    await page
+      .getByLabel('协办信息')
+      .fill('Two residents of the scenic area joined the club; contacts attached.');
+    await page.getByTestId('submit-information-exchange').click();
+    await page.getByTestId('form-information-exchange').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.goto(`${app.url}/my-work`);
+    await page.locator(`[data-testid=work-item][data-ref="${waiting.ref}"]`).waitFor();
+    await expect(row.count()).resolves.toBe(0);
+    await ctx.close();
+  });
+
   test('given a campaign the unit takes part in, when the officer files the implementation plan and the summary report with a typical case from its own clues, then both show as filed', async () => {
     const c = await app.call('u-coordinator', 'POST', '/api/v1/campaigns', {
       year: 2027,
