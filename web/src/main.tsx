@@ -1,4 +1,5 @@
 import { StrictMode } from 'react';
+import './index.css';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
