@@ -20,7 +20,13 @@ import {
   type Named,
 } from './figures';
 import { amountCell, amountText, documentDate, listJoin, percent } from './format';
-import { Outline, type Annex, type Block, type OfficialDocument } from './official-document';
+import {
+  Outline,
+  titlePartsAround,
+  type Annex,
+  type Block,
+  type OfficialDocument,
+} from './official-document';
 import { rt, type ReportKey } from './text';
 
 export { ReportNotFound } from './figures';
@@ -619,6 +625,9 @@ function districtDocument(s: Omit<DistrictSummary, 'document'>): OfficialDocumen
   return {
     locale: L,
     title: r('report.district.title', { campaign: s.campaign.name }),
+    titleParts: titlePartsAround(r('report.district.title', { campaign: s.campaign.name }), [
+      s.campaign.name,
+    ]),
     blocks: o.blocks,
     annexNote: r('report.annexNote'),
     issuer: s.issuer,

@@ -30,6 +30,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlignTable,
@@ -54,6 +55,11 @@ export interface Annex {
 export interface OfficialDocument {
   locale: Locale;
   title: string;
+  /**
+   * The title in the pieces it may break between (e.g. unit | campaign | 工作情况报告): a title longer
+   * than one line breaks there, not inside a word (GB/T 9704-2012 §7.3.1: 回行时词意完整).
+   */
+  titleParts?: string[];
   blocks: Block[];
   /** "附件：各单位总结报告" under the body, when there is an annex. */
   annexNote?: string;
@@ -127,6 +133,8 @@ export const LAYOUT = {
 } as const;
 /** One character of the 28-character line, in twips (156 mm / 28). */
 const CHAR = 316;
+/** The type area's width (156 mm). */
+const TYPE_WIDTH = LAYOUT.pageWidth - LAYOUT.marginLeft - LAYOUT.marginRight;
 
 /** Half-points: 2号 22 pt, 3号 16 pt, 4号 14 pt, 小四 12 pt. */
 const SIZE = { er: 44, san: 32, si: 28, xiaosi: 24 } as const;
@@ -180,10 +188,61 @@ function runsOfHeading(b: Extract<Block, { kind: 'heading' }>): TextRun[] {
   return runs;
 }
 
+/** Ems of a 2号 (22 pt) title on the 156 mm line. */
+const TITLE_EMS = 20;
+
+/** The title's lines: its parts packed greedily into lines of at most one line's width. */
+export function titleLines(d: Pick<OfficialDocument, 'title' | 'titleParts'>): string[] {
+  const parts = d.titleParts?.length ? d.titleParts : [d.title];
+  const lines: string[] = [];
+  for (const p of parts) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && ems(last + p) <= TITLE_EMS) lines[lines.length - 1] = last + p;
+    else lines.push(p);
+  }
+  return lines;
+}
+
+/** A title cut into pieces around the names it contains (each name stays whole on a line). */
+export function titlePartsAround(title: string, names: string[]): string[] {
+  let parts = [title];
+  for (const n of names.filter(Boolean))
+    parts = parts.flatMap((p) => (p === n ? [p] : p.split(n).flatMap((x, i) => (i === 0 ? [x] : [n, x]))));
+  return parts.filter((p) => p !== '');
+}
+
+/**
+ * Column widths in twips, from the widest cell of each column at the table's 12 pt (headers may wrap
+ * onto two lines): narrow columns (codes, counts, short labels) get all they need, the wide text
+ * columns share the rest of the 156 mm.
+ */
+function columnWidths(b: Extract<Block, { kind: 'table' }>): number[] {
+  const EM = 240; // 12 pt
+  const avail = TYPE_WIDTH / EM;
+  const needs = (header: number) =>
+    b.columns.map(
+      (c, i) => Math.min(14, Math.max(2, ems(c.title) * header, ...b.rows.map((r) => ems(r[i] ?? '')))) + 0.6,
+    );
+  const sumOf = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+  // Headers on one line when everything fits that way, else on two.
+  const need = sumOf(needs(1)) <= avail ? needs(1) : needs(0.5);
+  const total = sumOf(need);
+  if (total <= avail) return need.map((w) => Math.floor((w / total) * TYPE_WIDTH));
+  const rigid = need.map((w) => w <= 8);
+  const fixed = need.reduce((a, w, i) => a + (rigid[i] ? w : 0), 0);
+  const flex = total - fixed;
+  const scale = flex > 0 ? Math.max(0, avail - fixed) / flex : 0;
+  const widths = need.map((w, i) => (rigid[i] ? w : w * scale));
+  const sum = sumOf(widths);
+  return widths.map((w) => Math.floor((w / sum) * TYPE_WIDTH));
+}
+
 function docxTable(b: Extract<Block, { kind: 'table' }>): Table {
   const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-  const cell = (text: string, head: boolean, numeric: boolean) =>
+  const widths = columnWidths(b);
+  const cell = (text: string, head: boolean, numeric: boolean, i: number) =>
     new TableCell({
+      width: { size: widths[i] ?? 0, type: WidthType.DXA },
       verticalAlign: VerticalAlignTable.CENTER,
       margins: { left: 60, right: 60 },
       children: [
@@ -202,7 +261,9 @@ function docxTable(b: Extract<Block, { kind: 'table' }>): Table {
       ],
     });
   return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
+    width: { size: TYPE_WIDTH, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
     borders: {
       top: border,
       bottom: border,
@@ -214,13 +275,13 @@ function docxTable(b: Extract<Block, { kind: 'table' }>): Table {
     rows: [
       new TableRow({
         tableHeader: true,
-        children: b.columns.map((c) => cell(c.title, true, false)),
+        children: b.columns.map((c, i) => cell(c.title, true, false, i)),
       }),
       ...b.rows.map(
         (r) =>
           new TableRow({
             cantSplit: true,
-            children: r.map((v, i) => cell(v, false, !!b.columns[i]?.numeric)),
+            children: r.map((v, i) => cell(v, false, !!b.columns[i]?.numeric, i)),
           }),
       ),
     ],
@@ -369,7 +430,12 @@ export async function toDocx(d: OfficialDocument): Promise<Buffer> {
         },
         footers: { default: pageNumberFooter('odd'), even: pageNumberFooter('even') },
         children: [
-          new Paragraph({ style: 'Title', children: [new TextRun(d.title)] }),
+          new Paragraph({
+            style: 'Title',
+            children: titleLines(d).map(
+              (line, i) => new TextRun({ text: line, ...(i > 0 ? { break: 1 } : {}) }),
+            ),
+          }),
           blank(),
           ...docxBlocks(d.blocks),
           ...(d.annexNote
@@ -449,7 +515,7 @@ td.num{text-align:right}
 @media (max-width:600px){body{font-size:13pt;line-height:1.8}h1{font-size:18pt}}
 </style></head>
 <body>
-<h1>${esc(d.title)}</h1>
+<h1>${titleLines(d).map(esc).join('<br>')}</h1>
 ${htmlBlocks(d.blocks)}
 ${d.annexNote ? `<p style="margin-top:28.95pt">${esc(d.annexNote)}</p>` : ''}
 <p class="sign" style="padding-right:${ind.issuer}em">${esc(d.issuer)}</p>

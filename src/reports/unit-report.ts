@@ -19,7 +19,7 @@ import {
   type Figures,
 } from './figures';
 import { amountText, documentDate, listJoin } from './format';
-import { Outline, type OfficialDocument } from './official-document';
+import { Outline, titlePartsAround, type OfficialDocument } from './official-document';
 
 /** Rows of the clue table; beyond this the table says how many it lists. */
 export const MAX_CLUE_ROWS = 100;
@@ -294,6 +294,10 @@ function unitDocument(s: Omit<UnitReport, 'document'>): OfficialDocument {
   return {
     locale: L,
     title: r('report.unit.title', { unit, campaign: s.campaign.name }),
+    titleParts: titlePartsAround(r('report.unit.title', { unit, campaign: s.campaign.name }), [
+      unit,
+      s.campaign.name,
+    ]),
     blocks: o.blocks,
     issuer: s.issuer,
     date: s.date,

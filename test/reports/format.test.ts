@@ -1,6 +1,6 @@
 /** How official documents write amounts, dates, heading numbers and the signature block's indents. */
 import { amountCell, amountText, documentDate, headingNumber, zhNumeral } from '../../src/reports/format';
-import { signatureIndents } from '../../src/reports/official-document';
+import { signatureIndents, titleLines, titlePartsAround } from '../../src/reports/official-document';
 
 describe('amounts', () => {
   it.each([
@@ -57,5 +57,22 @@ describe('signature block (GB/T 9704-2012 §7.3.5.2)', () => {
     expect(i.date).toBe(2);
     // The date (7 wide) starts at 28 − 2 − 7 = 19; the office (3 wide) two characters before it, at 17.
     expect(28 - i.issuer - 3).toBe(17);
+  });
+});
+
+describe('title lines (GB/T 9704-2012 §7.3.1)', () => {
+  it('breaks a title longer than one 2号 line between its pieces, never inside a name', () => {
+    const unit = '涂山风景区';
+    const campaign = '非法集资风险专项排查活动';
+    const title = `${unit}${campaign}工作情况报告`;
+    expect(titleLines({ title, titleParts: titlePartsAround(title, [unit, campaign]) })).toEqual([
+      '涂山风景区非法集资风险专项排查活动',
+      '工作情况报告',
+    ]);
+    const long = '关于2026年非法集资风险专项排查活动的总结报告';
+    expect(
+      titleLines({ title: long, titleParts: titlePartsAround(long, ['2026年非法集资风险专项排查活动']) }),
+    ).toEqual(['关于2026年非法集资风险专项排查活动', '的总结报告']);
+    expect(titleLines({ title: '关于专项排查的总结报告' })).toEqual(['关于专项排查的总结报告']);
   });
 });
