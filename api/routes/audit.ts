@@ -82,7 +82,9 @@ interface AuditRow {
 }
 
 const dayStart = (d: string) => `${d}T00:00:00+08:00`;
-const dayAfter = (d: string) => new Date(Date.parse(dayStart(d)) + 86_400_000).toISOString();
+/** The next midnight; none after 9999-12-31 (PostgreSQL reads no 5-digit year). */
+const dayAfter = (d: string) =>
+  d >= '9999-12-31' ? undefined : new Date(Date.parse(dayStart(d)) + 86_400_000).toISOString();
 
 function encodeAuditCursor(id: number): string {
   return Buffer.from(String(id)).toString('base64url');

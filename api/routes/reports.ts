@@ -4,12 +4,14 @@
  * render).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { auditActor, recordAudit } from '../../src/audit';
 import type { AppContext } from '../../src/context';
 import { assembleDistrictSummary, ReportNotFound } from '../../src/reports/district-summary';
 import { DOCX_TYPE, toDocx, toHtml, type OfficialDocument } from '../../src/reports/official-document';
 import { assembleUnitReport } from '../../src/reports/unit-report';
+import { principal } from '../auth';
 import { notFound } from '../problem';
 import { defineRoute, parsedQuery, type RouteDef } from '../registry';
 
@@ -305,6 +307,22 @@ async function orNotFound<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 export function reportRoutes(ctx: AppContext): RouteDef[] {
   const em = () => ctx.orm.em.fork() as EntityManager;
+  /** A document downloaded (not its JSON figures) is an export: audited as `ledger.export`. */
+  const auditDownload = async (
+    req: Request,
+    q: DocumentQuery,
+    list: string,
+    details: Record<string, unknown>,
+  ) => {
+    if (q.format === 'json') return;
+    await recordAudit(em(), {
+      ...auditActor(principal(req)),
+      action: 'ledger.export',
+      target: `campaign:${String(req.params.id)}`,
+      requestId: req.requestId,
+      details: { list, format: q.format, lang: q.lang ?? 'zh-CN', ...details },
+    });
+  };
   return [
     defineRoute({
       method: 'get',
@@ -320,6 +338,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
         const q = parsedQuery<DocumentQuery>(req);
         const id = String(req.params.id);
         const s = await orNotFound('campaign', () => assembleDistrictSummary(em(), id, q.lang ?? 'zh-CN'));
+        await auditDownload(req, q, 'district-summary', {});
         return send(res, q, s, `district-summary-${s.campaign.id}.docx`);
       },
     }),
@@ -338,6 +357,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
         const id = String(req.params.id);
         const unitId = String(req.params.unitId);
         const s = await orNotFound('campaign', () => assembleUnitReport(em(), id, unitId, q.lang ?? 'zh-CN'));
+        await auditDownload(req, q, 'unit-report', { unitId });
         return send(res, q, s, `unit-report-${s.campaign.id}-${s.unit.unitId}.docx`);
       },
     }),

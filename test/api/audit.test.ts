@@ -106,6 +106,32 @@ describe('the audit list', () => {
     });
   });
 
+  test('given a district summary downloaded as a document, then it is audited as an export of that campaign; its JSON figures are not', async () => {
+    const c = expectStatus(
+      await s.call('u-coordinator', 'POST', '/api/v1/campaigns', {
+        year: new Date().getUTCFullYear() + 1,
+        unitIds: ['tushan-scenic-area', 'changhuai-town'],
+      }),
+      201,
+      'campaign',
+    );
+    const id = (c.body as { id: string }).id;
+    expectStatus(
+      await s.call('u-leader', 'GET', `/api/v1/campaigns/${id}/district-summary?format=json`),
+      200,
+    );
+    expectStatus(
+      await s.call('u-leader', 'GET', `/api/v1/campaigns/${id}/district-summary?format=docx`),
+      200,
+    );
+    const rows = await list(`?action=ledger.export&target=campaign:${id}`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      actorId: 'u-leader',
+      details: { list: 'district-summary', format: 'docx', lang: 'zh-CN' },
+    });
+  });
+
   test('given a flood of refused bearer tokens from one address, then one row per minute is written, naming a revoked token but storing no token', async () => {
     resetTokenFailureThrottle();
     const before = (await list('?action=auth.token_failed&limit=200')).length;
