@@ -144,7 +144,7 @@ describe('leadership dashboard', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     // The downloads carry the token (fetch + blob), so they work from the page.
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#download-risks')]);
-    expect(xlsx.suggestedFilename()).toMatch(/^非法集资风险总台账-\d{8}\.xlsx$/);
+    expect(xlsx.suggestedFilename()).toMatch(/^非法集资风险总台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#download-summary')]);
     expect(docx.suggestedFilename()).toMatch(/^区级总结报告-.+\.docx$/);
     expect(fs.statSync(await docx.path()).size).toBeGreaterThan(5_000);
