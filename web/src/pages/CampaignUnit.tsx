@@ -3,11 +3,9 @@
  * implementation plan, work information (at least the required number), summary report with at most
  * three typical cases chosen from the unit's own clues.
  */
-import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import {
-  App,
   Button,
   Card,
   Collapse,
@@ -20,11 +18,11 @@ import {
   Space,
   Tag,
   Typography,
-  type FormInstance,
 } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { ApiError, api, ok, type Schemas } from '../api/client';
 import { useT } from '../i18n';
+import { StepForm, picked, req } from '../app/forms';
 import { Loading } from '../app/routes';
 import { PageError } from './PageError';
 import { WORK_INFORMATION_TYPES } from '../../../src/domain/enums';
@@ -56,38 +54,6 @@ function Status({ p }: { p: Progress }) {
   );
 }
 
-function useFiling<T>(form: FormInstance<T>, onDone: () => void) {
-  const { message } = App.useApp();
-  const { t } = useT();
-  const [busy, setBusy] = useState(false);
-  const run = async (send: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await send();
-      message.success(t('web.form.saved'));
-      form.resetFields();
-      onDone();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 422 && err.problem.errors?.length) {
-        form.setFields(
-          err.problem.errors.map((e) => ({
-            name: e.path as (string | number)[],
-            errors: [e.message],
-          })) as never,
-        );
-        message.error(err.problem.errors[0]?.message ?? t('web.form.invalid'));
-      } else if (err instanceof ApiError && err.status === 409) {
-        message.error(err.problem.detail ?? t('web.form.conflict'));
-      } else {
-        message.error(t('web.error.unavailable'));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, run };
-}
-
 const lines = (s: string | undefined) =>
   (s ?? '')
     .split('\n')
@@ -102,33 +68,31 @@ interface Ids {
 
 function PlanForm({ campaignId, unitId, onDone }: Ids) {
   const { t } = useT();
-  const [form] = Form.useForm<{
-    riskPoints: string;
-    measures: string;
-    responsibilities: { duty: string; responsible: string }[];
-    notes?: string;
-  }>();
-  const { busy, run } = useFiling(form, onDone);
-  const required = [{ required: true, whitespace: true, message: t('web.form.required') }];
+  const required = req(t('web.form.required'));
   return (
-    <Form
-      form={form}
+    <StepForm
       name="implementation-plan"
-      layout="vertical"
+      testId="submit-implementation-plan"
+      submitLabel={t('web.campaign.fileplan')}
+      refusals="filing"
+      onDone={onDone}
       initialValues={{ responsibilities: [{}] }}
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/campaigns/{id}/units/{unitId}/implementation-plan', {
-              params: { path: { id: campaignId, unitId } },
-              body: {
-                riskPoints: lines(v.riskPoints),
-                measures: lines(v.measures),
-                responsibilities: v.responsibilities,
-                ...(v.notes?.trim() ? { notes: v.notes } : {}),
-              },
-            }),
-          ),
+      send={(v: {
+        riskPoints: string;
+        measures: string;
+        responsibilities: { duty: string; responsible: string }[];
+        notes?: string;
+      }) =>
+        ok(
+          api.POST('/api/v1/campaigns/{id}/units/{unitId}/implementation-plan', {
+            params: { path: { id: campaignId, unitId } },
+            body: {
+              riskPoints: lines(v.riskPoints),
+              measures: lines(v.measures),
+              responsibilities: v.responsibilities,
+              ...(v.notes?.trim() ? { notes: v.notes } : {}),
+            },
+          }),
         )
       }
     >
@@ -189,43 +153,30 @@ function PlanForm({ campaignId, unitId, onDone }: Ids) {
       <Form.Item name="notes" label={t('web.campaign.notes')}>
         <Input.TextArea rows={2} />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy} data-testid="submit-implementation-plan">
-        {t('web.campaign.fileplan')}
-      </Button>
-    </Form>
+    </StepForm>
   );
 }
 
 function InformationForm({ campaignId, unitId, onDone }: Ids) {
   const { t, label } = useT();
-  const [form] = Form.useForm<{
-    type: (typeof WORK_INFORMATION_TYPES)[number];
-    title: string;
-    content: string;
-  }>();
-  const { busy, run } = useFiling(form, onDone);
-  const required = [{ required: true, whitespace: true, message: t('web.form.required') }];
+  const required = req(t('web.form.required'));
   return (
-    <Form
-      form={form}
+    <StepForm
       name="information"
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/campaigns/{id}/units/{unitId}/information', {
-              params: { path: { id: campaignId, unitId } },
-              body: v,
-            }),
-          ),
+      testId="submit-information"
+      submitLabel={t('web.campaign.fileInfo')}
+      refusals="filing"
+      onDone={onDone}
+      send={(body: { type: (typeof WORK_INFORMATION_TYPES)[number]; title: string; content: string }) =>
+        ok(
+          api.POST('/api/v1/campaigns/{id}/units/{unitId}/information', {
+            params: { path: { id: campaignId, unitId } },
+            body,
+          }),
         )
       }
     >
-      <Form.Item
-        name="type"
-        label={t('web.campaign.infoType')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="type" label={t('web.campaign.infoType')} rules={picked(t('web.form.required'))}>
         <Select
           options={WORK_INFORMATION_TYPES.map((x) => ({ value: x, label: label('workInformation', x) }))}
         />
@@ -236,10 +187,7 @@ function InformationForm({ campaignId, unitId, onDone }: Ids) {
       <Form.Item name="content" label={t('web.campaign.infoContent')} rules={required}>
         <Input.TextArea rows={4} />
       </Form.Item>
-      <Button type="primary" htmlType="submit" loading={busy} data-testid="submit-information">
-        {t('web.campaign.fileInfo')}
-      </Button>
-    </Form>
+    </StepForm>
   );
 }
 
@@ -251,39 +199,37 @@ const REPORT_FIELDS = [
   'nextSteps',
 ] as const;
 
+type ReportFields = Record<(typeof REPORT_FIELDS)[number], string> & {
+  typicalCases?: { clue: string; title: string; summary: string }[];
+};
+
 function SummaryForm({ campaignId, unitId, onDone, max }: Ids & { max: number }) {
   const { t } = useT();
-  const [form] = Form.useForm<
-    Record<(typeof REPORT_FIELDS)[number], string> & {
-      typicalCases?: { clue: string; title: string; summary: string }[];
-    }
-  >();
-  const { busy, run } = useFiling(form, onDone);
   const clues = useQuery({
     queryKey: ['clues', 'unit', unitId],
     queryFn: () => ok(api.GET('/api/v1/clues', { params: { query: { unit: unitId, limit: 200 } } })),
   });
-  const required = [{ required: true, whitespace: true, message: t('web.form.required') }];
+  const required = req(t('web.form.required'));
   return (
-    <Form
-      form={form}
+    <StepForm
       name="summary-report"
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/campaigns/{id}/units/{unitId}/summary-report', {
-              params: { path: { id: campaignId, unitId } },
-              body: {
-                overallSituation: v.overallSituation,
-                regionalDistribution: v.regionalDistribution,
-                causes: v.causes,
-                difficultiesAndOutlook: v.difficultiesAndOutlook,
-                nextSteps: v.nextSteps,
-                typicalCases: v.typicalCases ?? [],
-              },
-            }),
-          ),
+      testId="submit-summary-report"
+      submitLabel={t('web.campaign.fileReport')}
+      refusals="filing"
+      onDone={onDone}
+      send={(v: ReportFields) =>
+        ok(
+          api.POST('/api/v1/campaigns/{id}/units/{unitId}/summary-report', {
+            params: { path: { id: campaignId, unitId } },
+            body: {
+              overallSituation: v.overallSituation,
+              regionalDistribution: v.regionalDistribution,
+              causes: v.causes,
+              difficultiesAndOutlook: v.difficultiesAndOutlook,
+              nextSteps: v.nextSteps,
+              typicalCases: v.typicalCases ?? [],
+            },
+          }),
         )
       }
     >
@@ -339,10 +285,7 @@ function SummaryForm({ campaignId, unitId, onDone, max }: Ids & { max: number })
           </>
         )}
       </Form.List>
-      <Button type="primary" htmlType="submit" loading={busy} data-testid="submit-summary-report">
-        {t('web.campaign.fileReport')}
-      </Button>
-    </Form>
+    </StepForm>
   );
 }
 

@@ -84,89 +84,80 @@ function Records({ s }: { s: State }) {
         </>
       ),
     });
-  if (s.milestones.length > 0)
+  /** A record that is a list: shown once it has an entry. */
+  const listRow = <X,>(
+    key: string,
+    title: string,
+    items: X[],
+    itemKey: (x: X, i: number) => React.Key,
+    render: (x: X) => React.ReactNode,
+  ) => {
+    if (items.length === 0) return;
     rows.push({
-      key: 'milestones',
-      title: t('web.record.milestones'),
+      key,
+      title,
       body: (
         <List
           size="small"
-          dataSource={s.milestones}
-          renderItem={(m) => (
-            <List.Item key={m.id}>
-              <Space wrap>
-                <span>{m.title}</span>
-                <Typography.Text type="secondary">{when(m.dueAt)}</Typography.Text>
-                {m.completedAt ? (
-                  <Tag color="green">{t('web.record.done')}</Tag>
-                ) : (
-                  <Tag>{t('web.record.open')}</Tag>
-                )}
-              </Space>
-            </List.Item>
-          )}
+          dataSource={items}
+          renderItem={(x, i) => <List.Item key={itemKey(x, i)}>{render(x)}</List.Item>}
         />
       ),
     });
-  if (s.actions.length > 0)
-    rows.push({
-      key: 'actions',
-      title: t('web.record.actions'),
-      body: (
-        <List
-          size="small"
-          dataSource={s.actions}
-          renderItem={(a, i) => (
-            <List.Item key={i}>
-              {a.description} <Typography.Text type="secondary">{when(a.at)}</Typography.Text>
-            </List.Item>
-          )}
-        />
-      ),
-    });
-  if (s.referrals.length > 0)
-    rows.push({
-      key: 'referrals',
-      title: t('web.record.referrals'),
-      body: (
-        <List
-          size="small"
-          dataSource={s.referrals}
-          renderItem={(r) => (
-            <List.Item key={r.id}>
-              <Space wrap>
-                <Tag>{t(`web.referral.${r.status}`)}</Tag>
-                {r.policeCaseNumber && <span>{r.policeCaseNumber}</span>}
-                {r.reason && <span>{r.reason}</span>}
-                <Typography.Text type="secondary">{when(r.sentAt)}</Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      ),
-    });
-  if (s.followUps.length > 0)
-    rows.push({
-      key: 'followUps',
-      title: t('web.record.followUps'),
-      body: (
-        <List
-          size="small"
-          dataSource={s.followUps}
-          renderItem={(f) => (
-            <List.Item key={f.index}>
-              <Space wrap>
-                <Tag color={f.resurgence ? 'red' : 'green'}>
-                  {t(f.resurgence ? 'web.form.resurgenceYes' : 'web.form.resurgenceNo')}
-                </Tag>
-                {f.findings}
-                <Typography.Text type="secondary">{when(f.at)}</Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      ),
-    });
+  };
+  listRow(
+    'milestones',
+    t('web.record.milestones'),
+    s.milestones,
+    (m) => m.id,
+    (m) => (
+      <Space wrap>
+        <span>{m.title}</span>
+        <Typography.Text type="secondary">{when(m.dueAt)}</Typography.Text>
+        {m.completedAt ? <Tag color="green">{t('web.record.done')}</Tag> : <Tag>{t('web.record.open')}</Tag>}
+      </Space>
+    ),
+  );
+  listRow(
+    'actions',
+    t('web.record.actions'),
+    s.actions,
+    (_, i) => i,
+    (a) => (
+      <>
+        {a.description} <Typography.Text type="secondary">{when(a.at)}</Typography.Text>
+      </>
+    ),
+  );
+  listRow(
+    'referrals',
+    t('web.record.referrals'),
+    s.referrals,
+    (r) => r.id,
+    (r) => (
+      <Space wrap>
+        <Tag>{t(`web.referral.${r.status}`)}</Tag>
+        {r.policeCaseNumber && <span>{r.policeCaseNumber}</span>}
+        {r.reason && <span>{r.reason}</span>}
+        <Typography.Text type="secondary">{when(r.sentAt)}</Typography.Text>
+      </Space>
+    ),
+  );
+  listRow(
+    'followUps',
+    t('web.record.followUps'),
+    s.followUps,
+    (f) => f.index,
+    (f) => (
+      <Space wrap>
+        <Tag color={f.resurgence ? 'red' : 'green'}>
+          {t(f.resurgence ? 'web.form.resurgenceYes' : 'web.form.resurgenceNo')}
+        </Tag>
+        {f.findings}
+        <Typography.Text type="secondary">{when(f.at)}</Typography.Text>
+      </Space>
+    ),
+  );
   if (s.closure)
     rows.push({
       key: 'closure',

@@ -2,26 +2,14 @@
  * The forms of the clue page, one per transition. Which ones show: the stage's allowed transitions
  * (from the workflow's live state) met with what the reader's unit may do on this clue.
  */
-import { useState, type ReactNode } from 'react';
-import {
-  App,
-  Button,
-  Checkbox,
-  Collapse,
-  DatePicker,
-  Form,
-  Input,
-  Radio,
-  Select,
-  Space,
-  Typography,
-  type FormInstance,
-} from 'antd';
+import type { ReactNode } from 'react';
+import { Button, Checkbox, Collapse, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { ApiError, api, ok, type Schemas } from '../api/client';
+import { api, ok, type Schemas } from '../api/client';
+import { StepForm, YesNoItem, picked, req } from '../app/forms';
 import type { Me } from '../app/session';
-import { useT } from '../i18n';
+import { useT, type WebKey } from '../i18n';
 import type { Relation } from './Clue';
 import { NATURES, STRATEGIES } from '../../../src/domain/enums';
 
@@ -85,57 +73,11 @@ export function formsFor(me: Me, relation: Relation, s: State): FormKind[] {
   return out;
 }
 
-/** Submits, shows field errors from a 422 next to their fields, and says what a 409 means. */
-function useSubmit<T>(form: FormInstance<T>, onDone: () => void) {
-  const { message } = App.useApp();
-  const { t } = useT();
-  const [busy, setBusy] = useState(false);
-  const run = async (send: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await send();
-      message.success(t('web.form.saved'));
-      form.resetFields();
-      onDone();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 422 && err.problem.errors?.length) {
-        form.setFields(
-          err.problem.errors.map((e) => ({
-            name: e.path as (string | number)[],
-            errors: [e.message],
-          })) as never,
-        );
-        message.error(t('web.form.invalid'));
-      } else if (err instanceof ApiError && err.status === 409) {
-        message.error(t('web.form.conflict'));
-        onDone();
-      } else if (err instanceof ApiError && err.status === 403) {
-        message.error(t('web.error.forbidden'));
-      } else {
-        message.error(t('web.error.unavailable'));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, run };
-}
-
 /**
  * A picked date and time read as Beijing time, whatever the browser's zone: deadlines are Beijing
  * time and every page shows them so (a picker in another zone would otherwise shift them).
  */
 export const beijingIso = (d: Dayjs) => `${d.format('YYYY-MM-DDTHH:mm')}:00+08:00`;
-
-const req = (message: string) => [{ required: true, whitespace: true, message }];
-
-function Submit({ busy, children, testId }: { busy: boolean; children: ReactNode; testId: string }) {
-  return (
-    <Button type="primary" htmlType="submit" loading={busy} data-testid={testId}>
-      {children}
-    </Button>
-  );
-}
 
 interface FormProps {
   clueId: string;
@@ -146,88 +88,59 @@ interface FormProps {
 
 function VerificationForm({ clueId, onDone }: FormProps) {
   const { t } = useT();
-  const [form] = Form.useForm<{ findings: string; factsConfirmed: boolean }>();
-  const { busy, run } = useSubmit(form, onDone);
   return (
-    <Form
-      form={form}
+    <StepForm
       name="verification"
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(api.POST('/api/v1/clues/{id}/verification', { params: { path: { id: clueId } }, body: v })),
-        )
+      testId="submit-verification"
+      submitLabel={t('web.form.submitVerification')}
+      onDone={onDone}
+      send={(body: { findings: string; factsConfirmed: boolean }) =>
+        ok(api.POST('/api/v1/clues/{id}/verification', { params: { path: { id: clueId } }, body }))
       }
     >
-      <Form.Item
+      <YesNoItem
         name="factsConfirmed"
         label={t('web.form.factsConfirmedQ')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
-        <Radio.Group
-          options={[
-            { label: t('web.form.factsConfirmed'), value: true },
-            { label: t('web.form.factsNotConfirmed'), value: false },
-          ]}
-        />
-      </Form.Item>
+        yes={t('web.form.factsConfirmed')}
+        no={t('web.form.factsNotConfirmed')}
+      />
       <Form.Item name="findings" label={t('web.form.findings')} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={4} maxLength={4000} />
       </Form.Item>
-      <Submit busy={busy} testId="submit-verification">
-        {t('web.form.submitVerification')}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
 const ABILITY = ['none', 'partial', 'full', 'unknown'] as const;
 const WILLINGNESS = ['none', 'low', 'high', 'unknown'] as const;
 
+interface ClassificationFields {
+  nature: (typeof NATURES)[number];
+  repaymentAbility: (typeof ABILITY)[number];
+  repaymentWillingness: (typeof WILLINGNESS)[number];
+  reasoning: string;
+}
+
 function ClassificationForm({ clueId, onDone }: FormProps) {
   const { t, label } = useT();
-  const [form] = Form.useForm<{
-    nature: (typeof NATURES)[number];
-    repaymentAbility: (typeof ABILITY)[number];
-    repaymentWillingness: (typeof WILLINGNESS)[number];
-    reasoning: string;
-  }>();
-  const { busy, run } = useSubmit(form, onDone);
+  const must = picked(t('web.form.required'));
   return (
-    <Form
-      form={form}
+    <StepForm
       name="classification"
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/clues/{id}/classification', {
-              params: { path: { id: clueId } },
-              body: v,
-            }),
-          ),
-        )
+      testId="submit-classification"
+      submitLabel={t('web.form.submitClassification')}
+      onDone={onDone}
+      send={(body: ClassificationFields) =>
+        ok(api.POST('/api/v1/clues/{id}/classification', { params: { path: { id: clueId } }, body }))
       }
     >
-      <Form.Item
-        name="nature"
-        label={t('web.form.nature')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="nature" label={t('web.form.nature')} rules={must}>
         <Select options={NATURES.map((n) => ({ value: n, label: label('nature', n) }))} />
       </Form.Item>
-      <Form.Item
-        name="repaymentAbility"
-        label={t('web.form.repaymentAbility')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="repaymentAbility" label={t('web.form.repaymentAbility')} rules={must}>
         <Select options={ABILITY.map((n) => ({ value: n, label: label('web.repaymentAbility', n) }))} />
       </Form.Item>
-      <Form.Item
-        name="repaymentWillingness"
-        label={t('web.form.repaymentWillingness')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="repaymentWillingness" label={t('web.form.repaymentWillingness')} rules={must}>
         <Select
           options={WILLINGNESS.map((n) => ({ value: n, label: label('web.repaymentWillingness', n) }))}
         />
@@ -235,10 +148,7 @@ function ClassificationForm({ clueId, onDone }: FormProps) {
       <Form.Item name="reasoning" label={t('web.form.reasoning')} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={3} maxLength={4000} />
       </Form.Item>
-      <Submit busy={busy} testId="submit-classification">
-        {t('web.form.submitClassification')}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
@@ -251,35 +161,28 @@ interface PlanFields {
 
 function PlanForm({ clueId, onDone }: FormProps) {
   const { t, label } = useT();
-  const [form] = Form.useForm<PlanFields>();
-  const { busy, run } = useSubmit(form, onDone);
   return (
-    <Form
-      form={form}
+    <StepForm
       name="plan"
-      layout="vertical"
+      testId="submit-plan"
+      submitLabel={t('web.form.submitPlan')}
+      onDone={onDone}
       initialValues={{ milestones: [{}] }}
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/clues/{id}/plan', {
-              params: { path: { id: clueId } },
-              body: {
-                strategies: v.strategies,
-                measures: v.measures,
-                responsiblePerson: v.responsiblePerson,
-                milestones: v.milestones.map((m) => ({ title: m.title, dueAt: beijingIso(m.dueAt) })),
-              },
-            }),
-          ),
+      send={(v: PlanFields) =>
+        ok(
+          api.POST('/api/v1/clues/{id}/plan', {
+            params: { path: { id: clueId } },
+            body: {
+              strategies: v.strategies,
+              measures: v.measures,
+              responsiblePerson: v.responsiblePerson,
+              milestones: v.milestones.map((m) => ({ title: m.title, dueAt: beijingIso(m.dueAt) })),
+            },
+          }),
         )
       }
     >
-      <Form.Item
-        name="strategies"
-        label={t('web.form.strategies')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="strategies" label={t('web.form.strategies')} rules={picked(t('web.form.required'))}>
         <Checkbox.Group options={STRATEGIES.map((s) => ({ value: s, label: label('strategy', s) }))} />
       </Form.Item>
       <Form.Item name="measures" label={t('web.form.measures')} rules={req(t('web.form.required'))}>
@@ -308,7 +211,7 @@ function PlanForm({ clueId, onDone }: FormProps) {
                 <Form.Item
                   name={[f.name, 'dueAt']}
                   label={t('web.form.milestoneDue', { n: i + 1 })}
-                  rules={[{ required: true, message: t('web.form.required') }]}
+                  rules={picked(t('web.form.required'))}
                 >
                   <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
                 </Form.Item>
@@ -331,10 +234,7 @@ function PlanForm({ clueId, onDone }: FormProps) {
           </>
         )}
       </Form.List>
-      <Submit busy={busy} testId="submit-plan">
-        {t('web.form.submitPlan')}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
@@ -344,54 +244,29 @@ function MilestoneCompletion({ clueId, state, onDone }: FormProps) {
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       {open.map((m) => (
-        <MilestoneRow
+        <StepForm
           key={m.id}
-          clueId={clueId}
-          m={m}
-          due={when(m.dueAt)}
+          name={`milestone-${m.id}`}
+          testId={`complete-${m.id}`}
+          submitLabel={t('web.form.completeMilestone')}
           onDone={onDone}
-          label={t('web.form.completionNote')}
-        />
+          send={(v: { note?: string }) =>
+            ok(
+              api.POST('/api/v1/clues/{id}/milestones/{mid}/completion', {
+                params: { path: { id: clueId, mid: m.id } },
+                body: { note: v.note ?? '' },
+              }),
+            )
+          }
+        >
+          <Typography.Text strong>{m.title}</Typography.Text>{' '}
+          <Typography.Text type="secondary">{when(m.dueAt)}</Typography.Text>
+          <Form.Item name="note" label={t('web.form.completionNote')} style={{ marginTop: 8 }}>
+            <Input maxLength={4000} />
+          </Form.Item>
+        </StepForm>
       ))}
     </Space>
-  );
-}
-
-function MilestoneRow(props: {
-  clueId: string;
-  m: State['milestones'][number];
-  due: string;
-  label: string;
-  onDone: () => void;
-}) {
-  const { t } = useT();
-  const [form] = Form.useForm<{ note?: string }>();
-  const { busy, run } = useSubmit(form, props.onDone);
-  return (
-    <Form
-      form={form}
-      name={`milestone-${props.m.id}`}
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/clues/{id}/milestones/{mid}/completion', {
-              params: { path: { id: props.clueId, mid: props.m.id } },
-              body: { note: v.note ?? '' },
-            }),
-          ),
-        )
-      }
-    >
-      <Typography.Text strong>{props.m.title}</Typography.Text>{' '}
-      <Typography.Text type="secondary">{props.due}</Typography.Text>
-      <Form.Item name="note" label={props.label} style={{ marginTop: 8 }}>
-        <Input maxLength={4000} />
-      </Form.Item>
-      <Submit busy={busy} testId={`complete-${props.m.id}`}>
-        {t('web.form.completeMilestone')}
-      </Submit>
-    </Form>
   );
 }
 
@@ -399,96 +274,74 @@ function MilestoneRow(props: {
 function TextForm(props: {
   name: string;
   field: string;
-  label: string;
-  submit: string;
+  label: WebKey;
+  submit: WebKey;
   rows?: number;
   send: (text: string) => Promise<unknown>;
   onDone: () => void;
 }) {
   const { t } = useT();
-  const [form] = Form.useForm<Record<string, string>>();
-  const { busy, run } = useSubmit(form, props.onDone);
   return (
-    <Form
-      form={form}
+    <StepForm
       name={props.name}
-      layout="vertical"
-      onFinish={(v) => void run(() => props.send(v[props.field] ?? ''))}
+      testId={`submit-${props.name}`}
+      submitLabel={t(props.submit)}
+      onDone={props.onDone}
+      send={(v: Record<string, string>) => props.send(v[props.field] ?? '')}
     >
-      <Form.Item name={props.field} label={props.label} rules={req(t('web.form.required'))}>
+      <Form.Item name={props.field} label={t(props.label)} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={props.rows ?? 3} maxLength={8000} />
       </Form.Item>
-      <Submit busy={busy} testId={`submit-${props.name}`}>
-        {props.submit}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
 function FollowUpForm({ clueId, onDone }: FormProps) {
   const { t } = useT();
-  const [form] = Form.useForm<{ resurgence: boolean; findings: string }>();
-  const { busy, run } = useSubmit(form, onDone);
   return (
-    <Form
-      form={form}
+    <StepForm
       name="follow-ups"
-      layout="vertical"
-      onFinish={(v) =>
-        void run(() =>
-          ok(api.POST('/api/v1/clues/{id}/follow-ups', { params: { path: { id: clueId } }, body: v })),
-        )
+      testId="submit-follow-ups"
+      submitLabel={t('web.form.submitFollowUp')}
+      onDone={onDone}
+      send={(body: { resurgence: boolean; findings: string }) =>
+        ok(api.POST('/api/v1/clues/{id}/follow-ups', { params: { path: { id: clueId } }, body }))
       }
     >
-      <Form.Item
+      <YesNoItem
         name="resurgence"
         label={t('web.form.resurgenceQ')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
-        <Radio.Group
-          options={[
-            { label: t('web.form.resurgenceNo'), value: false },
-            { label: t('web.form.resurgenceYes'), value: true },
-          ]}
-        />
-      </Form.Item>
+        yes={t('web.form.resurgenceYes')}
+        no={t('web.form.resurgenceNo')}
+        noFirst
+      />
       <Form.Item name="findings" label={t('web.form.findings')} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={3} maxLength={4000} />
       </Form.Item>
-      <Submit busy={busy} testId="submit-follow-ups">
-        {t('web.form.submitFollowUp')}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
 function ExtensionForm({ clueId, state, me, onDone }: FormProps) {
   const { t, label, when } = useT();
-  const [form] = Form.useForm<{ clockId: string; newDueAt: Dayjs; reason: string }>();
-  const { busy, run } = useSubmit(form, onDone);
   const clocks = extendable(me, state);
   return (
-    <Form
-      form={form}
+    <StepForm
       name="deadline-extensions"
-      layout="vertical"
+      testId="submit-deadline-extensions"
+      submitLabel={t('web.form.submitExtension')}
+      onDone={onDone}
       initialValues={{ clockId: clocks.length === 1 ? clocks[0]!.clockId : undefined }}
-      onFinish={(v) =>
-        void run(() =>
-          ok(
-            api.POST('/api/v1/clues/{id}/deadline-extensions', {
-              params: { path: { id: clueId } },
-              body: { clockId: v.clockId, newDueAt: beijingIso(v.newDueAt), reason: v.reason },
-            }),
-          ),
+      send={(v: { clockId: string; newDueAt: Dayjs; reason: string }) =>
+        ok(
+          api.POST('/api/v1/clues/{id}/deadline-extensions', {
+            params: { path: { id: clueId } },
+            body: { clockId: v.clockId, newDueAt: beijingIso(v.newDueAt), reason: v.reason },
+          }),
         )
       }
     >
-      <Form.Item
-        name="clockId"
-        label={t('web.form.clock')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="clockId" label={t('web.form.clock')} rules={picked(t('web.form.required'))}>
         <Select
           options={clocks.map((c) => ({
             value: c.clockId,
@@ -496,20 +349,13 @@ function ExtensionForm({ clueId, state, me, onDone }: FormProps) {
           }))}
         />
       </Form.Item>
-      <Form.Item
-        name="newDueAt"
-        label={t('web.form.newDueAt')}
-        rules={[{ required: true, message: t('web.form.required') }]}
-      >
+      <Form.Item name="newDueAt" label={t('web.form.newDueAt')} rules={picked(t('web.form.required'))}>
         <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
       </Form.Item>
       <Form.Item name="reason" label={t('web.form.reason')} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={3} maxLength={4000} />
       </Form.Item>
-      <Submit busy={busy} testId="submit-deadline-extensions">
-        {t('web.form.submitExtension')}
-      </Submit>
-    </Form>
+    </StepForm>
   );
 }
 
@@ -529,76 +375,56 @@ function formOf(kind: FormKind, p: FormProps): ReactNode {
     case 'deadline-extensions':
       return <ExtensionForm {...p} />;
     case 'actions':
-      return <ActionsForm {...p} path={path} />;
+      return (
+        <TextForm
+          name="actions"
+          field="description"
+          label="web.form.actionDescription"
+          submit="web.form.submitAction"
+          onDone={p.onDone}
+          send={(description) =>
+            ok(api.POST('/api/v1/clues/{id}/actions', { ...path, body: { description } }))
+          }
+        />
+      );
     case 'referral':
-      return <ReferralForm {...p} path={path} />;
+      return (
+        <TextForm
+          name="referral"
+          field="reason"
+          label="web.form.referralReason"
+          submit="web.form.submitReferral"
+          onDone={p.onDone}
+          send={(reason) => ok(api.POST('/api/v1/clues/{id}/referral', { ...path, body: { reason } }))}
+        />
+      );
     case 'closure':
-      return <ClosureForm {...p} path={path} />;
+      return (
+        <TextForm
+          name="closure"
+          field="summary"
+          rows={5}
+          label="web.form.closureSummary"
+          submit="web.form.submitClosure"
+          onDone={p.onDone}
+          send={(summary) => ok(api.POST('/api/v1/clues/{id}/closure', { ...path, body: { summary } }))}
+        />
+      );
     case 'information-exchange':
-      return <ExchangeForm {...p} path={path} />;
+      return (
+        <TextForm
+          name="information-exchange"
+          field="summary"
+          rows={4}
+          label="web.form.exchangeSummary"
+          submit="web.form.submitExchange"
+          onDone={p.onDone}
+          send={(summary) =>
+            ok(api.POST('/api/v1/clues/{id}/information-exchange', { ...path, body: { summary } }))
+          }
+        />
+      );
   }
-}
-
-type WithPath = FormProps & { path: { params: { path: { id: string } } } };
-
-function ActionsForm({ onDone, path }: WithPath) {
-  const { t } = useT();
-  return (
-    <TextForm
-      name="actions"
-      field="description"
-      label={t('web.form.actionDescription')}
-      submit={t('web.form.submitAction')}
-      onDone={onDone}
-      send={(description) => ok(api.POST('/api/v1/clues/{id}/actions', { ...path, body: { description } }))}
-    />
-  );
-}
-
-function ReferralForm({ onDone, path }: WithPath) {
-  const { t } = useT();
-  return (
-    <TextForm
-      name="referral"
-      field="reason"
-      label={t('web.form.referralReason')}
-      submit={t('web.form.submitReferral')}
-      onDone={onDone}
-      send={(reason) => ok(api.POST('/api/v1/clues/{id}/referral', { ...path, body: { reason } }))}
-    />
-  );
-}
-
-function ClosureForm({ onDone, path }: WithPath) {
-  const { t } = useT();
-  return (
-    <TextForm
-      name="closure"
-      field="summary"
-      rows={5}
-      label={t('web.form.closureSummary')}
-      submit={t('web.form.submitClosure')}
-      onDone={onDone}
-      send={(summary) => ok(api.POST('/api/v1/clues/{id}/closure', { ...path, body: { summary } }))}
-    />
-  );
-}
-
-function ExchangeForm({ onDone, path }: WithPath) {
-  const { t } = useT();
-  return (
-    <TextForm
-      name="information-exchange"
-      field="summary"
-      rows={4}
-      label={t('web.form.exchangeSummary')}
-      submit={t('web.form.submitExchange')}
-      onDone={onDone}
-      send={(summary) =>
-        ok(api.POST('/api/v1/clues/{id}/information-exchange', { ...path, body: { summary } }))
-      }
-    />
-  );
 }
 
 export function ClueForms(props: FormProps & { forms: FormKind[] }) {
