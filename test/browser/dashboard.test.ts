@@ -146,7 +146,7 @@ describe('leadership dashboard', () => {
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#download-risks')]);
     expect(xlsx.suggestedFilename()).toMatch(/^非法集资风险总台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
     const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#download-summary')]);
-    expect(docx.suggestedFilename()).toMatch(/^区级总结报告-.+\.docx$/);
+    expect(docx.suggestedFilename()).toMatch(/^关于.+的总结报告\.docx$/);
     expect(fs.statSync(await docx.path()).size).toBeGreaterThan(5_000);
     expect(fs.statSync(path.join(ARTIFACTS, 'dashboard.png')).size).toBeGreaterThan(10_000);
   });
