@@ -275,6 +275,15 @@ export const ClueListQuery = z
     keyClue: z.enum(['true', 'false']).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     q: optionalText(100).optional(),
+    /** Exact unified social credit code (upper-cased), for the intake form's duplicate warning. */
+    creditCode: z
+      .string()
+      .trim()
+      .max(18)
+      .regex(/^[0-9A-Za-z]*$/, 'letters and digits only')
+      .optional(),
+    /** What waits for the District Office: an extension request not yet decided, or a referral public security returned. */
+    pending: z.enum(['extension', 'returned_referral']).optional(),
     limit: pageLimit(200, 50),
     cursor: Cursor.optional(),
   })

@@ -358,6 +358,23 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           where.push(`(c.subject_name ilike ? or c.ref ilike ?)`);
           params.push(`%${likeEscape(q.q)}%`, `%${likeEscape(q.q)}%`);
         }
+        if (q.creditCode) {
+          where.push('c.credit_code = ?');
+          params.push(q.creditCode.toUpperCase());
+        }
+        if (q.pending === 'extension') {
+          // Requested and not decided, on a clock still running (a completed clock drops its request).
+          where.push(`exists (select 1 from timeline_events e
+              join clocks k on k.key = 'clue:' || c.id || ':' || (e.data->>'clockId') and k.status in ('open', 'paused')
+             where e.owner_type = 'clue' and e.owner_id = c.id and e.kind = 'clock.extension_requested'
+               and not exists (select 1 from timeline_events d where d.owner_type = 'clue' and d.owner_id = c.id
+                                 and d.kind = 'clock.extension_decided' and d.data->>'extensionId' = e.data->>'extensionId'))`);
+        } else if (q.pending === 'returned_referral') {
+          // The latest referral came back from public security and the clue is still open.
+          where.push(
+            `c.stage <> 'closed' and (select r.status from referrals r where r.clue_id = c.id order by r.seq desc limit 1) = 'returned'`,
+          );
+        }
         if (q.cursor) {
           const cur = decodeCursor(q.cursor);
           where.push('(c.created_at, c.id) < (?::timestamptz, ?)');
