@@ -243,7 +243,7 @@ async function loadEmbeddedPostgres(dir: string, isRoot: boolean): Promise<Embed
   return typeof mod.default === 'function' ? mod.default : mod.default.default;
 }
 
-function packageDir(file: string, name: string): string {
+export function packageDir(file: string, name: string): string {
   const marker = `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
   const i = file.lastIndexOf(marker);
   if (i < 0) throw new Error(`cannot find the ${name} package directory from ${file}`);
@@ -251,7 +251,7 @@ function packageDir(file: string, name: string): string {
 }
 
 /** What the binaries package's postinstall does (npm may not have run it: install scripts not allowed). */
-function hydrateSymlinks(binDir: string): void {
+export function hydrateSymlinks(binDir: string): void {
   const list = path.join(binDir, 'native', 'pg-symlinks.json');
   if (!fs.existsSync(list)) return;
   const links = JSON.parse(fs.readFileSync(list, 'utf8')) as { source: string; target: string }[];
@@ -262,7 +262,7 @@ function hydrateSymlinks(binDir: string): void {
   }
 }
 
-function postgresUserCanRun(bin: string): boolean {
+export function postgresUserCanRun(bin: string): boolean {
   const id = (flag: string) =>
     Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const uid = id('-u');
