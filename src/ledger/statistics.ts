@@ -2,7 +2,7 @@
  * Ledger statistics (notice IV.3 "quantitatively analyse the scale of industry and behavioural
  * risks", VI.3 "community town without illegal fund-raising"): counts and amounts by key area,
  * key behaviour, unit (region), grade, stage and source; the on-time rate per unit from the deadline
- * clocks (done and not late / done); escalations by level; the towns and communities with no open
+ * clocks (on time / (done + open overdue), src/ledger/on-time.ts); escalations by level; the towns and communities with no open
  * key clue. Labels in the requested language next to every code.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,6 +16,7 @@ import {
   type Locale,
 } from '../domain/enums';
 import { label, t, type LabelKind, type LabelValue, type MessageKey } from '../i18n';
+import { ON_TIME_COLUMNS, onTimeOf, type OnTimeFigures, type OnTimeRow } from './on-time';
 import { unitNames, type UnitName } from './query';
 
 export interface Bucket {
@@ -28,15 +29,13 @@ export interface Bucket {
   open: number;
 }
 
-export interface UnitOnTime {
+export interface UnitOnTime extends OnTimeFigures {
   unitId: string;
   unitName: string;
-  done: number;
-  onTime: number;
+  /** Done late (= lateDone). */
   late: number;
-  /** onTime / done, null when nothing is done yet. */
-  rate: number | null;
   openClocks: number;
+  /** Open clocks past their due time or escalated (= openOverdue). */
   overdueOpen: number;
 }
 
@@ -61,7 +60,7 @@ export interface Statistics {
   byStage: Bucket[];
   bySource: Bucket[];
   onTimeByUnit: UnitOnTime[];
-  onTimeOverall: { done: number; onTime: number; rate: number | null };
+  onTimeOverall: OnTimeFigures;
   escalationsByLevel: { level: number; label: string; open: number; acknowledged: number; total: number }[];
   unitsFreeOfOpenKeyClues: { unitId: string; unitName: string; kind: string }[];
   unitsWithOpenKeyClues: { unitId: string; unitName: string; kind: string; openKeyClues: number }[];
@@ -158,41 +157,35 @@ export async function statistics(
     group('c.source_channel'),
   ]);
 
-  // On-time rate per unit over every deadline clock (clues and campaign deliverables alike).
+  // On-time rate per unit over every deadline clock (clues and campaign deliverables alike), as of now.
+  const asOf = new Date();
   const clockWhere =
     o.from || o.to
       ? `where ${[o.from ? 'k.started_at >= ?' : '', o.to ? 'k.started_at < ?' : ''].filter(Boolean).join(' and ')}`
       : '';
   const clockParams = [o.from, o.to].filter(Boolean);
-  const clocks = await sql<
-    { unit_id: string; done: number; on_time: number; late: number; open: number; overdue_open: number }[]
-  >(
+  const clocks = await sql<(OnTimeRow & { unit_id: string })[]>(
     em,
-    `select k.unit_id, count(*) filter (where k.status = 'done')::int as done,
-            count(*) filter (where k.status = 'done' and not k.late)::int as on_time,
-            count(*) filter (where k.status = 'done' and k.late)::int as late,
-            count(*) filter (where k.status in ('open','paused'))::int as open,
-            count(*) filter (where k.status in ('open','paused') and k.level > 0)::int as overdue_open
+    `select k.unit_id, ${ON_TIME_COLUMNS}
        from clocks k ${clockWhere} group by k.unit_id order by k.unit_id`,
-    clockParams,
+    [asOf, asOf, ...clockParams],
   );
   const onTimeByUnit: UnitOnTime[] = clocks
-    .map((c) => ({
-      unitId: c.unit_id,
-      unitName: unitLabel(units, o.locale, c.unit_id),
-      done: c.done,
-      onTime: c.on_time,
-      late: c.late,
-      rate: c.done > 0 ? c.on_time / c.done : null,
-      openClocks: c.open,
-      overdueOpen: c.overdue_open,
-    }))
+    .map((c) => {
+      const f = onTimeOf([c]);
+      return {
+        unitId: c.unit_id,
+        unitName: unitLabel(units, o.locale, c.unit_id),
+        ...f,
+        late: f.lateDone,
+        openClocks: f.openOverdue + f.openNotDue,
+        overdueOpen: f.openOverdue,
+      };
+    })
     .sort(
       (a, b) =>
         (a.rate ?? 2) - (b.rate ?? 2) || b.overdueOpen - a.overdueOpen || a.unitId.localeCompare(b.unitId),
     );
-  const done = clocks.reduce((s, c) => s + c.done, 0);
-  const onTime = clocks.reduce((s, c) => s + c.on_time, 0);
 
   const esc = await sql<{ level: number; open: number; acknowledged: number; total: number }[]>(
     em,
@@ -265,7 +258,7 @@ export async function statistics(
     ),
     bySource: buckets(bySource, SOURCE_CHANNELS, (k) => lbl(o.locale, 'sourceChannel', k), false),
     onTimeByUnit,
-    onTimeOverall: { done, onTime, rate: done > 0 ? onTime / done : null },
+    onTimeOverall: onTimeOf(clocks),
     escalationsByLevel,
     unitsFreeOfOpenKeyClues,
     unitsWithOpenKeyClues,

@@ -16,6 +16,7 @@ import {
 import type { NotifyInput } from '../../activities';
 import { sql } from '../db/sql';
 import type { Locale } from '../domain/enums';
+import { ON_TIME_COLUMNS, onTimeOf, type OnTimeRow } from '../ledger/on-time';
 
 export const DIGEST_SCHEDULE_ID = 'weekly-digest';
 export const DIGEST_WORKFLOW_TYPE = 'weeklyDigestWorkflow';
@@ -33,7 +34,8 @@ export interface DigestData {
     unitId: string;
     nameZh: string;
     nameEn: string;
-    done: number;
+    /** Done + open overdue (the rate's denominator). */
+    counted: number;
     onTime: number;
     rate: number;
   }[];
@@ -54,19 +56,23 @@ export async function computeDigest(em: EntityManager, at: number): Promise<Dige
   );
   const lv = (l: number) =>
     esc.filter((e) => (l === 3 ? e.level >= 3 : e.level === l)).reduce((s, e) => s + e.n, 0);
-  const worst = await sql<
-    { unit_id: string; name_zh: string | null; name_en: string | null; done: number; on_time: number }[]
+  // The shared on-time rate (src/ledger/on-time.ts): units with anything late, done or still open.
+  const perUnit = await sql<
+    (OnTimeRow & { unit_id: string; name_zh: string | null; name_en: string | null })[]
   >(
     em,
-    `select k.unit_id, u.name_zh, u.name_en, count(*)::int as done, count(*) filter (where not k.late)::int as on_time
+    `select k.unit_id, u.name_zh, u.name_en, ${ON_TIME_COLUMNS}
        from clocks k left join units u on u.id = k.unit_id
-      where k.status = 'done'
-      group by k.unit_id, u.name_zh, u.name_en
-     having count(*) filter (where k.late) > 0
-      order by (count(*) filter (where not k.late))::float / count(*) asc, count(*) desc, k.unit_id
-      limit ?`,
-    [WORST_UNITS],
+      group by k.unit_id, u.name_zh, u.name_en`,
+    [until, until],
   );
+  const worst = perUnit
+    .map((r) => ({ r, f: onTimeOf([r]) }))
+    .filter(({ f }) => f.rate !== null && f.onTime < f.counted)
+    .sort(
+      (a, b) => a.f.rate! - b.f.rate! || b.f.counted - a.f.counted || a.r.unit_id.localeCompare(b.r.unit_id),
+    )
+    .slice(0, WORST_UNITS);
   const referrals = await sql<{ ref: string; sent_at: Date }[]>(
     em,
     `select c.ref, r.sent_at from referrals r join clues c on c.id = r.clue_id where r.status = 'awaiting' order by r.sent_at`,
@@ -76,13 +82,13 @@ export async function computeDigest(em: EntityManager, at: number): Promise<Dige
     until: until.toISOString(),
     newKeyClues,
     overdueByLevel: { level1: lv(1), level2: lv(2), level3: lv(3), total: lv(1) + lv(2) + lv(3) },
-    worstUnits: worst.map((w) => ({
-      unitId: w.unit_id,
-      nameZh: w.name_zh ?? w.unit_id,
-      nameEn: w.name_en ?? w.unit_id,
-      done: w.done,
-      onTime: w.on_time,
-      rate: w.on_time / w.done,
+    worstUnits: worst.map(({ r, f }) => ({
+      unitId: r.unit_id,
+      nameZh: r.name_zh ?? r.unit_id,
+      nameEn: r.name_en ?? r.unit_id,
+      counted: f.counted,
+      onTime: f.onTime,
+      rate: f.rate!,
     })),
     referralsAwaiting: referrals.map((r) => ({ ref: r.ref, sentAt: new Date(r.sent_at).toISOString() })),
   };
@@ -98,13 +104,13 @@ function refList(refs: string[], locale: Locale): string {
 
 function unitList(d: DigestData, locale: Locale): string {
   if (d.worstUnits.length === 0)
-    return locale === 'en' ? 'none (every completed deadline was met)' : '无（已办结事项均按时完成）';
+    return locale === 'en' ? 'none (every deadline due was met)' : '无（到期事项均按时完成）';
   return d.worstUnits
     .map((u) => {
       const pct = `${(u.rate * 100).toFixed(1)}%`;
       return locale === 'en'
-        ? `${u.nameEn} ${pct} (${u.onTime} of ${u.done} on time)`
-        : `${u.nameZh}${pct}（按时${u.onTime}项／办结${u.done}项）`;
+        ? `${u.nameEn} ${pct} (${u.onTime} of ${u.counted} on time)`
+        : `${u.nameZh}${pct}（按时${u.onTime}项／应办结${u.counted}项）`;
     })
     .join(locale === 'en' ? '; ' : '；');
 }

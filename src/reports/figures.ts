@@ -14,6 +14,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../db/sql';
 import { GRADES, type Locale, type Strategy } from '../domain/enums';
 import { label, type LabelKind, type LabelValue } from '../i18n';
+import { ON_TIME_COLUMNS, onTimeOf, type OnTimeFigures, type OnTimeRow } from '../ledger/on-time';
 import { unitNames, type UnitName } from '../ledger/query';
 
 /** The order the documents list disposal types in (warning interview first, criminal referral last). */
@@ -85,21 +86,7 @@ export interface ReferralFigures {
   awaiting: number;
 }
 
-export interface OnTimeFigures {
-  /** done + openOverdue: the denominator. */
-  counted: number;
-  done: number;
-  onTime: number;
-  lateDone: number;
-  openOverdue: number;
-  openNotDue: number;
-  cancelled: number;
-  /** onTime / counted, null when nothing has fallen due. */
-  rate: number | null;
-  /** Clocks that reached escalation level 1+ / 2+ (level stays after a late completion). */
-  escalated: number;
-  escalatedHigh: number;
-}
+export type { OnTimeFigures } from '../ledger/on-time';
 
 export interface UnitOnTime extends OnTimeFigures {
   unitId: string;
@@ -197,38 +184,6 @@ function buckets(rows: Agg[], labelOf: (k: string) => string, order?: readonly s
   }));
   if (order) out.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
   return out;
-}
-
-interface OnTimeRow {
-  unit_id: string;
-  done: number;
-  on_time: number;
-  late_done: number;
-  open_overdue: number;
-  open_not_due: number;
-  cancelled: number;
-  escalated: number;
-  escalated_high: number;
-}
-
-function onTimeOf(rows: OnTimeRow[]): OnTimeFigures {
-  const sum = (k: keyof Omit<OnTimeRow, 'unit_id'>) => rows.reduce((s, r) => s + Number(r[k]), 0);
-  const done = sum('done');
-  const openOverdue = sum('open_overdue');
-  const onTime = sum('on_time');
-  const counted = done + openOverdue;
-  return {
-    counted,
-    done,
-    onTime,
-    lateDone: sum('late_done'),
-    openOverdue,
-    openNotDue: sum('open_not_due'),
-    cancelled: sum('cancelled'),
-    rate: counted > 0 ? onTime / counted : null,
-    escalated: sum('escalated'),
-    escalatedHigh: sum('escalated_high'),
-  };
 }
 
 /**
@@ -369,18 +324,9 @@ export async function campaignFigures(
   const clockScope = `((k.owner_type = 'clue' and k.owner_id in (select c.id from clues c where ${where}))
                        or (k.owner_type = 'campaign' and k.owner_id = ?))${o.unitId ? ' and k.unit_id = ?' : ''}`;
   const clockParams = [...wp, campaign.id, ...(o.unitId ? [o.unitId] : [])];
-  const overdue = `k.status in ('open', 'paused') and (k.level > 0 or k.due_at <= ?)`;
-  const clockRows = await sql<OnTimeRow[]>(
+  const clockRows = await sql<(OnTimeRow & { unit_id: string })[]>(
     em,
-    `select k.unit_id,
-            count(*) filter (where k.status = 'done')::int as done,
-            count(*) filter (where k.status = 'done' and not k.late)::int as on_time,
-            count(*) filter (where k.status = 'done' and k.late)::int as late_done,
-            count(*) filter (where ${overdue})::int as open_overdue,
-            count(*) filter (where k.status in ('open', 'paused') and not (${overdue}))::int as open_not_due,
-            count(*) filter (where k.status = 'cancelled')::int as cancelled,
-            count(*) filter (where k.status <> 'cancelled' and k.level >= 1)::int as escalated,
-            count(*) filter (where k.status <> 'cancelled' and k.level >= 2)::int as escalated_high
+    `select k.unit_id, ${ON_TIME_COLUMNS}
        from clocks k where ${clockScope} group by k.unit_id order by k.unit_id`,
     [asOf, asOf, ...clockParams],
   );
@@ -390,9 +336,9 @@ export async function campaignFigures(
     ...onTimeOf([r]),
   }));
   const overdueUnits = clockRows
-    .filter((r) => r.open_overdue > 0)
-    .sort((a, b) => b.open_overdue - a.open_overdue || a.unit_id.localeCompare(b.unit_id))
-    .map((r) => ({ unitId: r.unit_id, unitName: nameOf(r.unit_id), openOverdue: r.open_overdue }));
+    .filter((r) => Number(r.open_overdue) > 0)
+    .sort((a, b) => Number(b.open_overdue) - Number(a.open_overdue) || a.unit_id.localeCompare(b.unit_id))
+    .map((r) => ({ unitId: r.unit_id, unitName: nameOf(r.unit_id), openOverdue: Number(r.open_overdue) }));
 
   const acc = await sql<{ unit_id: string; n: number }[]>(
     em,

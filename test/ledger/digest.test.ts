@@ -151,7 +151,7 @@ describe('weekly digest', () => {
       '二、逾期督办事项3项，其中单位负责人及区处非办督办2项，区领导督办1项，区领导小组督办0项。',
     );
     expect(zh!.body).toContain(
-      '三、按时完成率较低的单位：东海社区0.0%（按时0项／办结1项）；燕山乡50.0%（按时1项／办结2项）。',
+      '三、按时完成率较低的单位：东海社区0.0%（按时0项／应办结1项）；燕山乡50.0%（按时1项／应办结2项）。',
     );
     expect(zh!.body).toContain(`四、待公安机关签收的移交线索1条（${ref.ref}）。`);
     expect(en!.subject).toBe(`[Weekly digest] ${week}: 1 new key clue, 3 overdue items`);

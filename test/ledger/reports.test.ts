@@ -290,13 +290,13 @@ describe('ledger statistics', () => {
     expect(s.bySource).toEqual([
       expect.objectContaining({ key: 'mass_report', label: '群众举报', count: 4 }),
     ]);
-    // Tushan: 3 done, 1 late → 2/3; Changhuai 1/1. Worst first.
+    // Tushan: 3 done (1 late) and 1 open overdue → 2 / (3 + 1); Changhuai 1/1. Worst first.
     expect(s.onTimeByUnit.map((u) => [u.unitId, u.done, u.onTime, u.overdueOpen])).toEqual([
       ['tushan-scenic-area', 3, 2, 1],
       ['changhuai-town', 1, 1, 0],
     ]);
-    expect(s.onTimeByUnit[0]!.rate).toBeCloseTo(2 / 3);
-    expect(s.onTimeOverall).toEqual({ done: 4, onTime: 3, rate: 0.75 });
+    expect(s.onTimeByUnit[0]!.rate).toBeCloseTo(2 / 4);
+    expect(s.onTimeOverall).toMatchObject({ counted: 5, done: 4, onTime: 3, openOverdue: 1, rate: 0.6 });
     expect(s.escalationsByLevel).toEqual([
       { level: 1, label: '单位负责人及区处非办', open: 1, acknowledged: 0, total: 1 },
       { level: 2, label: '区领导', open: 0, acknowledged: 1, total: 1 },
