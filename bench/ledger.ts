@@ -87,7 +87,7 @@ function ledgerSql(o: {
 
 /** Bulk data: one statement for the clues, one for their escalations. */
 export async function seedLedger(
-  db: BenchDb,
+  db: Pick<BenchDb, 'q'>,
   n: number,
 ): Promise<{ clues: number; escalations: number; ms: number }> {
   const t0 = Date.now();

@@ -33,10 +33,18 @@ export interface StartupResult {
   load: { before: string; after: string };
 }
 
-/** Spawns `npm start` in its own process group; resolves at READY with the wall time and the time it reports. */
-async function npmStart(
-  dataDir: string,
-): Promise<{ wallMs: number; reportedMs: number; milestones: string; stop(): Promise<void> }> {
+/**
+ * Spawns `npm start` in its own process group; resolves at READY with the wall time and the time it
+ * reports, its URL and what it printed (the demo seed's passwords on a first start).
+ */
+export async function npmStart(dataDir: string): Promise<{
+  wallMs: number;
+  reportedMs: number;
+  milestones: string;
+  url: string;
+  output: string;
+  stop(): Promise<void>;
+}> {
   const [port, dev, ui] = [await freePort(), await freePort(), await freePort()];
   const t0 = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
@@ -107,7 +115,15 @@ async function npmStart(
         if (m) marks.push(`${((Date.parse(m[1]!) - spawnedAt) / 1000).toFixed(1)} s ${m[2]}`);
       }
     }
-    return { wallMs: performance.now() - t0, reportedMs: reported, milestones: marks.join('; '), stop };
+    const url = /READY (\S+) /.exec(out)?.[1] ?? '';
+    return {
+      wallMs: performance.now() - t0,
+      reportedMs: reported,
+      milestones: marks.join('; '),
+      url,
+      output: out,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
