@@ -18,7 +18,7 @@ import { createProjections } from './projections';
 import { createReferral } from './referral';
 
 export type { Audience, NotifyInput, Owner, RecipientRole, TemplateName } from './notify';
-export type { ProjectCampaignInput, ProjectInput } from './projections';
+export type { ClueEndedInput, ProjectCampaignInput, ProjectInput } from './projections';
 export { postWebhook } from './referral';
 
 /** Where links in messages point when PUBLIC_URL is not passed (the API's default local address). */
@@ -43,7 +43,7 @@ export function createActivities(deps: ActivityDeps) {
   const em = (): EntityManager => deps.orm.em.fork() as EntityManager;
   const outbox = deps.outbox ?? createOutboxSender(deps);
   const notify = createNotify({ em, outbox, publicUrl: deps.publicUrl ?? DEFAULT_PUBLIC_URL, log: deps.log });
-  const { project, projectCampaign } = createProjections({ em });
+  const { project, projectCampaign, recordClueEnded } = createProjections({ em });
   const { sendReminder, recordEscalation } = createEscalate({ em, notify, calendar: deps.calendar });
   const { sendReferral, recordReferralAcknowledgement } = createReferral({
     em,
@@ -59,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     notify,
     project,
+    recordClueEnded,
     sendReminder,
     recordEscalation,
     sendReferral,

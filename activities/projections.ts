@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '../src/db/sql';
 import type { ClockRowInput, TimelineEventInput } from '../workflows/clue.workflow';
+import type { CarriedClue } from '../workflows/clue.messages';
 import type { Owner } from './notify';
 
 export interface ProjectInput {
@@ -22,6 +23,14 @@ export interface ProjectInput {
   };
   clocks: ClockRowInput[];
   events: TimelineEventInput[];
+}
+
+/** Input of `recordClueEnded`: the run ended after its retention window, carrying this state. */
+export interface ClueEndedInput {
+  owner: Owner;
+  carried: CarriedClue;
+  /** Its timeline entry, keyed outside the run's event sequence (which the next run continues). */
+  event: TimelineEventInput;
 }
 
 /** Input of `projectCampaign` (issue 4); times are epoch milliseconds. */
@@ -92,9 +101,11 @@ export function createProjections(deps: { em(): EntityManager }) {
     await em().transactional(async (tx) => {
       if (p.clue && p.owner.type === 'clue') {
         const x = p.clue;
+        // A run that projects is running: an end recorded by an earlier run no longer holds.
         await sql(
           tx,
-          `update clues set stage = ?, nature = ?, grade = ?, key_clue = ?, overdue_level = ?, next_due_at = ?, closed_at = ?, referred_to_unit_id = coalesce(?, referred_to_unit_id), updated_at = now() where id = ?`,
+          `update clues set stage = ?, nature = ?, grade = ?, key_clue = ?, overdue_level = ?, next_due_at = ?, closed_at = ?, referred_to_unit_id = coalesce(?, referred_to_unit_id),
+             workflow_ended_at = null, workflow_carried = null, updated_at = now() where id = ?`,
           [
             x.stage,
             x.nature,
@@ -156,6 +167,34 @@ export function createProjections(deps: { em(): EntityManager }) {
           ],
         );
       }
+    });
+  }
+
+  /**
+   * A clue's workflow ended after its retention window: the ledger keeps the carried state (a reopening
+   * after Temporal has purged the closed run starts the new run from it) and the timeline says so.
+   */
+  async function recordClueEnded(p: ClueEndedInput): Promise<void> {
+    await em().transactional(async (tx) => {
+      await sql(
+        tx,
+        `update clues set workflow_ended_at = ?, workflow_carried = ?::jsonb, updated_at = now() where id = ?`,
+        [new Date(p.event.at), JSON.stringify(p.carried), p.owner.id],
+      );
+      await sql(
+        tx,
+        `insert into timeline_events (key, owner_type, owner_id, kind, actor_id, actor_role, data, at) values (?,?,?,?,?,?,?,?) on conflict (key) do nothing`,
+        [
+          p.event.key,
+          p.owner.type,
+          p.owner.id,
+          p.event.kind,
+          null,
+          null,
+          JSON.stringify(p.event.data),
+          new Date(p.event.at),
+        ],
+      );
     });
   }
 
@@ -266,7 +305,7 @@ export function createProjections(deps: { em(): EntityManager }) {
     });
   }
 
-  return { project, projectCampaign };
+  return { project, projectCampaign, recordClueEnded };
 }
 
 function toDate(ms: number | null | undefined): Date | null {

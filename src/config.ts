@@ -20,6 +20,7 @@ export const policySchema = z
     reminders: z.array(duration).max(10),
     escalation: z.array(duration).min(1).max(3),
     followUps: z.array(duration).max(10),
+    retention: duration,
   })
   .partial()
   .strict();
@@ -78,6 +79,8 @@ const envSchema = z.object({
   /** How often the worker's relay retries emails the SMTP server did not take at once. */
   MAIL_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   DEADLINE_POLICY: z.string().optional(),
+  /** Days a closed clue's workflow waits for a reopening before it ends (overrides the policy's `retention`). */
+  CLUE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   REPORTER_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)')
@@ -242,7 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxDir: e.OUTBOX_DIR,
       relayIntervalMs: e.MAIL_RELAY_INTERVAL_MS,
     },
-    policy: parsePolicyVar(e.DEADLINE_POLICY),
+    policy: withRetention(parsePolicyVar(e.DEADLINE_POLICY), e.CLUE_RETENTION_DAYS),
     reporterKey: e.REPORTER_KEY,
     logLevel: e.LOG_LEVEL,
     policeWebhook: e.POLICE_WEBHOOK_URL
@@ -259,6 +262,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nonStickyToStickyPollRatio: e.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO,
     },
   };
+}
+
+function withRetention(p: DeadlinePolicy, days: number | undefined): DeadlinePolicy {
+  return days === undefined ? p : { ...p, retention: `P${days}D` };
 }
 
 function parsePolicyVar(raw: string | undefined): DeadlinePolicy {

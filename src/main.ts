@@ -9,7 +9,7 @@ import { connectWorker, startRuntime } from './runtime';
 import { createApp } from '../api/app';
 import { createServiceWorker } from '../workers/worker';
 import { fullApiExtras } from '../api/extras';
-import { resumeStalledIntakes } from './services/clues';
+import { resumeStalledIntakes, wakeExpiredClosedClues } from './services/clues';
 import { ensureDigestSchedule } from './reports/digest';
 import { requireWebBuild } from '../api/pages/web';
 
@@ -32,6 +32,8 @@ export async function main(): Promise<void> {
   await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
   const resumed = await resumeStalledIntakes(rt.ctx);
   if (resumed > 0) log.warn({ resumed }, 'started workflows of clues left half-registered');
+  const woken = await wakeExpiredClosedClues(rt.ctx);
+  if (woken > 0) log.info({ woken }, 'closed clues past their retention window woken to end');
   const app = createApp(rt.ctx, fullApiExtras);
   const server = app.listen(config.http.port, config.http.host);
   await new Promise<void>((resolve, reject) => {

@@ -37,7 +37,20 @@ export interface DeadlinePolicy {
   escalation: string[];
   /** Monitoring follow-up checks after disposal, from the start of monitoring (notice IV.4). */
   followUps: string[];
+  /**
+   * How long a closed clue's workflow waits for a reopening before it completes (calendar time from the
+   * closure). Optional: policies snapshotted before it existed use DEFAULT_RETENTION.
+   */
+  retention?: string;
 }
+
+/**
+ * 90 days: a quarter, the District Office's reporting period, and as long as the longest monitoring
+ * follow-up. A clue is mostly reopened soon after closure (the same victims come back); a later
+ * reopening still works, by a new run that carries the clue's state, so the window only bounds how many
+ * workflows stay open.
+ */
+export const DEFAULT_RETENTION = 'P90D';
 
 export interface ResolvedPolicy extends DeadlinePolicy {
   calendarData: CalendarData;
@@ -65,6 +78,7 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
   reminders: ['P3D', 'P1D'],
   escalation: ['PT0S', 'P2D', 'P5D'],
   followUps: ['P30D', 'P60D', 'P90D'],
+  retention: DEFAULT_RETENTION,
 };
 
 /** Seconds-scale preset so a whole lifecycle can be watched in real time in a demo or a test. */

@@ -4,7 +4,7 @@ import { createLogger } from '../src/log';
 import { connectWorker, startRuntime } from '../src/runtime';
 import { createServiceWorker } from './worker';
 import { ensureDigestSchedule } from '../src/reports/digest';
-import { resumeStalledIntakes } from '../src/services/clues';
+import { resumeStalledIntakes, wakeExpiredClosedClues } from '../src/services/clues';
 
 async function main() {
   const config = loadConfig();
@@ -22,7 +22,11 @@ async function main() {
   log.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await ensureDigestSchedule(rt.ctx.temporal, config.temporal.taskQueue);
   await resumeStalledIntakes(rt.ctx);
-  await worker.run();
+  // After the worker is running: the woken runs need it to take their next workflow task.
+  const running = worker.run();
+  const woken = await wakeExpiredClosedClues(rt.ctx);
+  if (woken > 0) log.info({ woken }, 'closed clues past their retention window woken to end');
+  await running;
   await relay.stop();
   await conn.close();
   await rt.stop();

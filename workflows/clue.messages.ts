@@ -2,7 +2,7 @@
  * Messages of the clue disposal workflow ("one thing, one policy", notice IV.3–IV.6, V.II):
  * its updates (each a stage transition, validated before it enters history), its query, and their inputs.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Grade, Nature, Role, Strategy } from '../src/domain/enums';
 import type { Clock } from './clock';
 
@@ -203,3 +203,17 @@ export const exchangeInformationUpdate = defineUpdate<ClueState, [InformationExc
 export const regradeUpdate = defineUpdate<ClueState, [RegradeInput]>('regrade');
 
 export const stateQuery = defineQuery<ClueState>('state');
+
+/** What a run hands on: to the next run on continue-as-new, and as its result when it ends. */
+export interface CarriedClue {
+  state: ClueState;
+  /** Sequence of the last timeline event: the next run's events continue after it (their keys stay unique). */
+  eventSeq: number;
+}
+/** The state and event sequence a new run would carry (read before a reopening that may start one). */
+export const carriedQuery = defineQuery<CarriedClue>('carried');
+/**
+ * Wakes a run to re-check its retention window: a clue closed under code that had none waits with no
+ * timer, and takes the new path only at its next workflow task (`npm run admin -- end-closed-workflows`).
+ */
+export const retentionCheckSignal = defineSignal('retention-check');

@@ -55,6 +55,7 @@ import {
 } from './clock';
 import {
   acknowledgeReferralUpdate,
+  carriedQuery,
   classifyUpdate,
   completeMilestoneUpdate,
   decideClosureUpdate,
@@ -69,17 +70,20 @@ import {
   requestClosureUpdate,
   requestExtensionUpdate,
   resumeClockUpdate,
+  retentionCheckSignal,
   reviewPlanUpdate,
   stateQuery,
   submitPlanUpdate,
   verifyUpdate,
   type Actor,
+  type CarriedClue,
   type ClueStage,
   type ClueState,
   type MilestoneInput,
   type ReferralState,
   type Transition,
 } from './clue.messages';
+import { nextWake, retentionEndsAt, retentionOf, retentionOver } from './retention';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -101,8 +105,8 @@ export interface ClueWorkflowInput {
   policeUnitId: string;
   policy: ResolvedPolicy;
   registeredBy: string;
-  /** Set when continuing as new. */
-  carried?: { state: ClueState; eventSeq: number };
+  /** Set when continuing as new, and on a new run that reopens a clue whose workflow ended. */
+  carried?: CarriedClue;
   /**
    * Test-only: continue as new once the history has this many events, as if the server had suggested
    * it (deterministic: the history length is part of every workflow task). Carried to the next run.
@@ -145,7 +149,11 @@ export function allowedTransitions(stage: ClueStage): Transition[] {
   return stage === 'closed' ? STAGE_TRANSITIONS.closed : [...STAGE_TRANSITIONS[stage], ...ANY_OPEN_STAGE];
 }
 
-export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState> {
+/**
+ * Runs until the clue has stayed closed for the policy's retention window (then returns what a new run
+ * would carry), continuing as new when the history grows long.
+ */
+export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClue> {
   const policy = input.policy;
   const now = () => Date.now();
   let eventSeq = input.carried?.eventSeq ?? 0;
@@ -468,6 +476,11 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
   // ---- transitions ---------------------------------------------------------------------------
 
   setHandler(stateQuery, () => state);
+  setHandler(carriedQuery, () => ({ state, eventSeq }));
+  // Only wakes the loop, which then re-reads the retention window (see retentionCheckSignal).
+  setHandler(retentionCheckSignal, () => {
+    dirty = true;
+  });
 
   setHandler(
     verifyUpdate,
@@ -1063,6 +1076,40 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     }
   };
 
+  // ---- end -----------------------------------------------------------------------------------
+
+  /**
+   * Ends the run once the retention window has passed: running handlers finish and every effect is
+   * flushed, then the ledger records the end with the carried state (through the same chain, so a
+   * reopening accepted meanwhile is projected after it and clears it). Neither the state nor the event
+   * sequence changes, so what `carriedQuery` read just before equals the result. Returns undefined when
+   * a reopening came in first: the run goes on.
+   */
+  const end = async (): Promise<CarriedClue | undefined> => {
+    while (!allHandlersFinished() || hasPendingWork()) {
+      await condition(allHandlersFinished);
+      await flush();
+    }
+    if (!retentionOver(state, policy, now())) return undefined;
+    const carried: CarriedClue = { state, eventSeq };
+    const at = now();
+    chain = chain.then(() =>
+      acts.recordClueEnded({
+        owner: { type: 'clue', id: state.clueId, ref: state.ref },
+        carried,
+        event: {
+          key: `clue:${state.clueId}:ended:${state.reopenCount}`,
+          kind: 'clue.workflow_ended',
+          data: { closedAt: iso(state.closedAt ?? at), retention: retentionOf(policy) },
+          at,
+        },
+      }),
+    );
+    await chain;
+    if (!allHandlersFinished() || hasPendingWork() || !retentionOver(state, policy, now())) return undefined;
+    return carried;
+  };
+
   // ---- start ---------------------------------------------------------------------------------
 
   if (!input.carried && !registeredFirst) register();
@@ -1073,17 +1120,35 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<ClueState>
     workflowInfo().continueAsNewSuggested ||
     (canThreshold !== undefined && workflowInfo().historyLength >= canThreshold);
 
+  // A closed clue's run ends after the retention window. Asked only while closed, so a run that was
+  // closed and waiting when this code deployed takes the new path at its next workflow task, and a
+  // history recorded before it (no marker) replays waiting as before.
+  let endsAfterRetention = false;
+  const retentionApplies = () => {
+    if (state.stage !== 'closed') return false;
+    if (!endsAfterRetention) endsAfterRetention = patched('end-after-retention');
+    return endsAfterRetention;
+  };
+
   for (;;) {
-    const next = nextEventAt(state.clocks, policy);
+    const endsAt = retentionApplies() ? retentionEndsAt(state, policy) : undefined;
+    const next = nextWake(nextEventAt(state.clocks, policy), endsAt);
     dirty = false;
     const timeout = next === undefined ? undefined : Math.max(0, next - now());
     if (timeout === undefined) await condition(() => dirty || shouldContinueAsNew());
-    else await condition(() => dirty || shouldContinueAsNew(), timeout);
+    else if (endsAt === undefined || endsAt > now())
+      await condition(() => dirty || shouldContinueAsNew(), timeout);
 
     // Synchronous: no update can interleave between choosing the due events and acting on them.
     for (const e of dueEventsAt(state.clocks, policy, now())) fire(e);
     refreshSummary();
     await flush();
+
+    if (endsAt !== undefined && retentionOver(state, policy, now())) {
+      const ended = await end();
+      if (ended) return ended;
+      continue;
+    }
 
     if (shouldContinueAsNew()) {
       // Let running updates finish and every effect be flushed; nothing may be pending when the run ends.

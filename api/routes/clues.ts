@@ -7,9 +7,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { auditActor, recordAudit } from '../../src/audit';
 import type { AppContext } from '../../src/context';
 import { decryptReporter } from '../../src/auth/reporter';
-import { clueWorkflowId, ensureStarted, registerClue } from '../../src/services/clues';
+import { clueWorkflowId, ensureStarted, registerClue, reopenClue } from '../../src/services/clues';
 import type { Role } from '../../src/domain/enums';
 import { allowedTransitions } from '../../workflows/clue.workflow';
+import { invalidTransition } from '../../src/domain/failures';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as msgs from '../../workflows/clue.messages';
 import type { ClueState } from '../../workflows/clue.messages';
 import { principal } from '../auth';
@@ -277,6 +279,16 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
   const em = () => ctx.orm.em.fork() as EntityManager;
   const handle = (id: string): WorkflowHandle => ctx.temporal.workflow.getHandle(clueWorkflowId(id));
   const defs: RouteDef[] = [];
+  /** The state a clue's ended workflow left in the ledger; undefined while a run is open. */
+  const endedState = async (id: string): Promise<ClueState | undefined> => {
+    const [r] = await em()
+      .getConnection()
+      .execute<{ carried: { state: ClueState } | null }[]>(
+        `select workflow_carried as carried from clues where id = ? and workflow_ended_at is not null`,
+        [id],
+      );
+    return r?.carried?.state ?? undefined;
+  };
 
   defs.push(
     defineRoute({
@@ -441,7 +453,10 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
             [row.id],
           );
         let state: ReturnType<typeof toApiState> | null = null;
-        if (row.stage !== 'registered') state = toApiState(await handle(row.id).query(msgs.stateQuery));
+        // A closed clue whose workflow ended is read from the state its run left in the ledger.
+        const ended = row.stage === 'closed' ? await endedState(row.id) : undefined;
+        if (ended) state = toApiState(ended);
+        else if (row.stage !== 'registered') state = toApiState(await handle(row.id).query(msgs.stateQuery));
         const out: Record<string, unknown> = {
           view: 'full',
           ...camel(facts ?? {}),
@@ -551,6 +566,16 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
           }
           const actor = { userId: p.userId, role: p.role, unitId: p.unitId };
           const args = { ...(req.body as object), ...(t.fromParams?.(req) ?? {}), actor };
+          // Reopening works whether the workflow is open or ended (a new run carries the clue on).
+          if (t.path === 'reopening')
+            return toApiState(await reopenClue(ctx, row.id, args as msgs.ReopeningInput));
+          if (row.stage === 'closed' && (await endedState(row.id))) {
+            // No run to ask: a closed clue allows only reopening, as its validator would say.
+            throw new WorkflowUpdateFailedError(
+              'Workflow Update failed',
+              invalidTransition((t.update as { name: string }).name, 'closed', allowedTransitions('closed')),
+            );
+          }
           const state = (await handle(row.id).executeUpdate(t.update as never, {
             args: [args] as never,
           })) as ClueState;

@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgTextArray } from '../db/sql';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { encryptReporter, type Reporter } from '../auth/reporter';
 import { normalizeSubjectName, validateCreditCode, type CreditCodeProblem } from '../domain/credit-code';
 import type {
@@ -19,7 +24,18 @@ import type {
 } from '../domain/enums';
 import { isKeyClue, riskGrade, riskScore } from '../domain/risk';
 import { resolvePolicy, type AppContext } from '../context';
-import type { ClueWorkflowInput } from '../../workflows/clue.workflow';
+import { allowedTransitions, type ClueWorkflowInput, type clueWorkflow } from '../../workflows/clue.workflow';
+import {
+  carriedQuery,
+  reopenUpdate,
+  retentionCheckSignal,
+  type CarriedClue,
+  type ClueState,
+  type ReopeningInput,
+} from '../../workflows/clue.messages';
+import { invalidTransition } from '../domain/failures';
+import { addDuration } from '../calendar';
+import { DEFAULT_RETENTION } from '../policy';
 import { startDuplicateNotice } from '../ledger/duplicates';
 import type { Said } from '../ledger/messages';
 
@@ -247,6 +263,27 @@ interface IntakeRow {
   stage: string;
 }
 
+function workflowInput(
+  ctx: AppContext,
+  row: Pick<
+    IntakeRow,
+    'id' | 'ref' | 'grade' | 'key_clue' | 'lead_unit_id' | 'co_handling_unit_ids' | 'created_by'
+  >,
+): ClueWorkflowInput {
+  return {
+    clueId: row.id,
+    ref: row.ref,
+    grade: row.grade,
+    keyClue: row.key_clue,
+    leadUnitId: row.lead_unit_id,
+    coHandlingUnitIds: row.co_handling_unit_ids,
+    districtOfficeUnitId: ctx.config.units.districtOffice,
+    policeUnitId: ctx.config.units.police,
+    policy: resolvePolicy(ctx.config.policy),
+    registeredBy: row.created_by,
+  };
+}
+
 /** Starts the clue's workflow if it is not running yet (idempotent by workflow id). */
 export async function ensureStarted(
   ctx: AppContext,
@@ -268,22 +305,10 @@ export async function ensureStarted(
   if (row.stage === 'registered') {
     // A possible duplicate: the open clue's lead unit is told (its own small workflow, once).
     if (row.duplicate_of_id) await startDuplicateNotice(ctx, row.id);
-    const input: ClueWorkflowInput = {
-      clueId: row.id,
-      ref: row.ref,
-      grade: row.grade,
-      keyClue: row.key_clue,
-      leadUnitId: row.lead_unit_id,
-      coHandlingUnitIds: row.co_handling_unit_ids,
-      districtOfficeUnitId: ctx.config.units.districtOffice,
-      policeUnitId: ctx.config.units.police,
-      policy: resolvePolicy(ctx.config.policy),
-      registeredBy: row.created_by,
-    };
     await ctx.temporal.workflow.start('clueWorkflow', {
       workflowId: clueWorkflowId(row.id),
       taskQueue: ctx.config.temporal.taskQueue,
-      args: [input],
+      args: [workflowInput(ctx, row)],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
   }
@@ -312,4 +337,134 @@ export async function resumeStalledIntakes(ctx: AppContext, olderThanMs = 30_000
     );
   for (const r of rows) await ensureStarted(ctx, r.id, false);
   return rows.length;
+}
+
+/** What a reopening would carry into a new run, and whether a run is open now. */
+interface CarriedNow {
+  carried: CarriedClue | undefined;
+  running: boolean;
+}
+
+/**
+ * The clue's state as its latest run holds it: queried while the run is open (a closed clue's state and
+ * event sequence do not change until it is reopened or ends, and ending changes neither), its result
+ * once it completed, replayed by a worker for a run that was terminated, and from the ledger once
+ * Temporal no longer has the run (its namespace retention purged it).
+ */
+async function carriedNow(ctx: AppContext, clueId: string): Promise<CarriedNow> {
+  const handle = ctx.temporal.workflow.getHandle<typeof clueWorkflow>(clueWorkflowId(clueId));
+  let status: string | undefined;
+  let runId: string | undefined;
+  try {
+    const d = await handle.describe();
+    status = d.status.name;
+    runId = d.runId;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  if (status === 'RUNNING') return { carried: await handle.query(carriedQuery), running: true };
+  if (status === 'COMPLETED') {
+    const result = await ctx.temporal.workflow
+      .getHandle<typeof clueWorkflow>(handle.workflowId, runId)
+      .result();
+    return { carried: result, running: false };
+  }
+  if (status !== undefined) {
+    return {
+      carried: await ctx.temporal.workflow.getHandle(handle.workflowId, runId).query(carriedQuery),
+      running: false,
+    };
+  }
+  const em = ctx.orm.em.fork() as EntityManager;
+  const [row] = await em
+    .getConnection()
+    .execute<{ workflow_carried: CarriedClue | null }[]>(`select workflow_carried from clues where id = ?`, [
+      clueId,
+    ]);
+  return { carried: row?.workflow_carried ?? undefined, running: false };
+}
+
+/** The run ended between reading its state and the reopening: read again and start the new run. */
+const endedMeanwhile = (err: unknown) =>
+  err instanceof WorkflowNotFoundError ||
+  /already completed|not found/i.test(String((err as Error)?.message));
+
+/**
+ * Reopens a closed clue in one atomic call whether its workflow is open or ended (update-with-start):
+ * inside the retention window the open run takes the reopening; after the run ended, a new run under the
+ * same workflow id starts from the carried state (no second registration; its events continue the old
+ * sequence, so every business key stays unique) and applies it. A clue that is not closed is refused
+ * as the workflow's own validator refuses it (409).
+ */
+export async function reopenClue(
+  ctx: AppContext,
+  clueId: string,
+  reopening: ReopeningInput,
+): Promise<ClueState> {
+  const em = ctx.orm.em.fork() as EntityManager;
+  for (let attempt = 1; ; attempt++) {
+    const { carried, running } = await carriedNow(ctx, clueId);
+    if (!carried) throw new Error(`clue ${clueId}: no workflow run and no carried state to reopen from`);
+    const stage = carried.state.stage;
+    if (stage !== 'closed') {
+      throw new WorkflowUpdateFailedError(
+        'Workflow Update failed',
+        invalidTransition('reopening', stage, allowedTransitions(stage)),
+      );
+    }
+    const [row] = await em
+      .getConnection()
+      .execute<IntakeRow[]>(
+        `select id, ref, grade, risk_score, key_clue, duplicate_of_id, lead_unit_id, co_handling_unit_ids, created_by, stage from clues where id = ?`,
+        [clueId],
+      );
+    if (!row) throw new Error(`clue ${clueId} vanished`);
+    const start = new WithStartWorkflowOperation<typeof clueWorkflow>('clueWorkflow', {
+      workflowId: clueWorkflowId(clueId),
+      taskQueue: ctx.config.temporal.taskQueue,
+      args: [{ ...workflowInput(ctx, row), carried }],
+      // An open run takes the reopening itself; only an ended one is followed by a new run.
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    try {
+      return await ctx.temporal.workflow.executeUpdateWithStart(reopenUpdate, {
+        args: [reopening],
+        startWorkflowOperation: start,
+      });
+    } catch (err) {
+      if (running && attempt < 3 && endedMeanwhile(err)) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Wakes closed clues whose retention window has run out but whose workflow has not ended: runs closed
+ * under code without the window wait with no timer and take the new path only at their next workflow
+ * task (the signal gives them one, and they end at once). Run at worker start-up; cheap once they are gone.
+ */
+export async function wakeExpiredClosedClues(ctx: AppContext, limit = 1000): Promise<number> {
+  const em = ctx.orm.em.fork() as EntityManager;
+  const policy = resolvePolicy(ctx.config.policy);
+  const now = Date.now();
+  const windowMs =
+    addDuration(policy.calendarData, now, policy.retention ?? DEFAULT_RETENTION, 'calendar') - now;
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `select id from clues where stage = 'closed' and workflow_ended_at is null and closed_at < ? order by closed_at limit ?`,
+      [new Date(now - windowMs), limit],
+    );
+  let woken = 0;
+  for (const r of rows) {
+    try {
+      await ctx.temporal.workflow.getHandle(clueWorkflowId(r.id)).signal(retentionCheckSignal);
+      woken += 1;
+    } catch (err) {
+      // Ended meanwhile, or terminated by an operator: nothing to wake.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return woken;
 }

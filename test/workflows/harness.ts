@@ -9,7 +9,10 @@ import type { FailureType } from '../../src/domain/failures';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/mail/mailer';
-import type { ResolvedPolicy } from '../../src/policy';
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import type { AppContext } from '../../src/context';
+import type { DeadlinePolicy, ResolvedPolicy } from '../../src/policy';
 import { createWorker } from '../../workers/worker';
 import * as m from '../../workflows/clue.messages';
 import type { Actor, ClueStage, ClueState } from '../../workflows/clue.messages';
@@ -77,7 +80,11 @@ export async function startHarness(
     taskQueue,
     started,
     async terminateAll() {
-      for (const hd of started.splice(0)) {
+      for (const first of started.splice(0)) {
+        // The latest run under the id (a reopening after the workflow ended starts a new one); a run
+        // that ended after its retention window has nothing left to terminate.
+        const hd: ClueHandle = env.client.workflow.getHandle(first.workflowId);
+        if ((await hd.describe()).status.name !== 'RUNNING') continue;
         // Only once idle: the test server keeps its time-skipping lock for an activity or workflow task
         // whose workflow was terminated under it, and every later sleep would then wait in real time.
         // (Its describe does not report pending workflow tasks, so the history is read instead.)
@@ -359,4 +366,19 @@ export async function driveTo(h: Harness, hd: ClueHandle, stage: ClueStage): Pro
   if (s.stage === 'closure_review' && past('closure_review')) s = await upd.decideClosure(hd);
   expect(s.stage).toBe(stage);
   return s;
+}
+
+/**
+ * The AppContext the API's services get, on this harness: its client, database and task queue, with
+ * `policy` as the deployment's deadline policy (a run the service starts snapshots it).
+ */
+export function serviceContext(h: Harness, policy: DeadlinePolicy): AppContext {
+  const config = loadConfig({ NODE_ENV: 'test' });
+  return {
+    config: { ...config, policy, temporal: { ...config.temporal, taskQueue: h.taskQueue } },
+    orm: h.db.orm,
+    temporal: h.env.client,
+    reporterKey: '0'.repeat(64),
+    log: pino({ level: 'silent' }),
+  };
 }

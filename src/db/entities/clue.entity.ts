@@ -45,6 +45,10 @@ export interface Clue {
   createdAt: Date;
   updatedAt: Date;
   closedAt?: Date | null;
+  /** When the clue's workflow completed after its retention window (null while a run is open). */
+  workflowEndedAt?: Date | null;
+  /** The state that run carried, for a reopening once Temporal no longer has the run. */
+  workflowCarried?: unknown;
 }
 
 export const ClueSchema = new EntitySchema<Clue>({
@@ -95,5 +99,7 @@ export const ClueSchema = new EntitySchema<Clue>({
     createdAt: { type: 'datetime', defaultRaw: 'now()' },
     updatedAt: { type: 'datetime', defaultRaw: 'now()' },
     closedAt: { type: 'datetime', nullable: true },
+    workflowEndedAt: { type: 'datetime', nullable: true },
+    workflowCarried: { type: 'json', nullable: true, lazy: true },
   },
 });

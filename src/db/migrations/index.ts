@@ -6,6 +6,7 @@ import { Migration20261126060000_outbox_relay } from './Migration20261126060000_
 import { Migration20261201222700_unit_contacts } from './Migration20261201222700_unit_contacts';
 import { Migration20261201222911_sign_in } from './Migration20261201222911_sign_in';
 import { Migration20261201232800_audit_security_index } from './Migration20261201232800_audit_security_index';
+import { Migration20261202014705_clue_workflow_end } from './Migration20261202014705_clue_workflow_end';
 
 /** Committed migrations, in order. Generate a new one with `npm run migration:create`, then list it here. */
 export const migrationsList: MigrationObject[] = [
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261201232800_audit_security_index',
     class: Migration20261201232800_audit_security_index,
   },
+  { name: 'Migration20261202014705_clue_workflow_end', class: Migration20261202014705_clue_workflow_end },
 ];
