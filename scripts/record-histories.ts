@@ -8,13 +8,15 @@
  * history of every run (continue-as-new yields two files). Commit the files: they pin today's command
  * sequence, so a later change to the workflow that is not behind `patched()` fails the replay test.
  * Versions: `<scenario>.json` are recorded by the current code; `v1-<scenario>.json` were recorded before
- * the `patched('search-attributes-before-effects')` change and prove that workflows started earlier still
- * replay. Keep an old version's files as long as workflows of that version may be running; after the
+ * the `patched('search-attributes-before-effects')` change and `v2-<scenario>.json` before
+ * `patched('end-after-retention')` (a closed clue waited forever); they prove that workflows started
+ * earlier still replay. Keep an old version's files as long as workflows of that version may be running; after the
  * next `patched()` change, rename the current files (`v2-...`) before re-recording.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSmtpMailer } from '../src/mail/mailer';
 import type { ResolvedPolicy } from '../src/policy';
@@ -156,8 +158,8 @@ const u = {
     }),
 };
 
-/** Scenario → drives its workflow(s); every run of each is written out. */
-const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle>> = {
+/** Scenario → drives its workflow(s); every run of each is written out (a scenario may start more than one chain of runs). */
+const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
   /** Main path with a plan return, an overdue milestone, an extension, a pause, follow-ups, a closure return, closure and reopening. */
   'main-path': async (ctx) => {
     const hd = await start(ctx, 'main-path', FIVE_DAY_CALENDAR_POLICY);
@@ -262,6 +264,38 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle>> = {
     await u.verify(hd);
     return hd;
   },
+  /**
+   * Workflows that end: a clue closed and left for the retention window completes with its carried
+   * state (run 1); its reopening starts a new run under the same id from that state, as the reopening
+   * route does (update-with-start), which is verified again (run 2).
+   */
+  'retention-end': async (ctx) => {
+    const hd = await start(ctx, 'retention-end', FIVE_DAY_CALENDAR_POLICY);
+    await u.verify(hd);
+    await u.classify(hd, 'not_illegal');
+    const closed = await u.decideClosure(hd, 'approve');
+    await sleepUntil(ctx, closed.closedAt! + 90 * DAY + MINUTE);
+    const carried = await hd.result();
+    const startOp = new WithStartWorkflowOperation(clueWorkflow, {
+      workflowId: hd.workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [
+        {
+          ...clueInput({ id: carried.state.clueId, ref: carried.state.ref }, FIVE_DAY_CALENDAR_POLICY),
+          carried,
+        },
+      ],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    });
+    await ctx.env.client.workflow.executeUpdateWithStart(m.reopenUpdate, {
+      args: [{ actor: actor.coordinator, reason: 'new reports' }],
+      startWorkflowOperation: startOp,
+    });
+    const second = (await startOp.workflowHandle()) as Handle;
+    await u.verify(second);
+    return [hd, second];
+  },
   /** Continue-as-new with open clocks, then more work in the second run. */
   'continue-as-new': async (ctx) => {
     const hd = await start(ctx, 'continue-as-new', FIVE_DAY_CALENDAR_POLICY, {
@@ -285,7 +319,8 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle>> = {
 
 async function runsOf(ctx: Ctx, hd: Handle): Promise<{ runId: string; json: string }[]> {
   const out: { runId: string; json: string }[] = [];
-  let runId: string | undefined = hd.firstExecutionRunId;
+  // A handle from update-with-start names no first run: it is the run that started.
+  let runId: string | undefined = hd.firstExecutionRunId ?? (await hd.describe()).runId;
   while (runId) {
     const history: Awaited<ReturnType<Handle['fetchHistory']>> = await ctx.env.client.workflow
       .getHandle(hd.workflowId, runId)
@@ -317,9 +352,10 @@ async function main() {
       fs.mkdirSync(OUT, { recursive: true });
       for (const [name, drive] of Object.entries(SCENARIOS)) {
         if (only.length && !only.includes(name)) continue;
-        const hd = await drive(ctx);
-        await idle(hd);
-        const runs = await runsOf(ctx, hd);
+        const chains = [await drive(ctx)].flat();
+        const last = chains[chains.length - 1]!;
+        await idle(last);
+        const runs = (await Promise.all(chains.map((hd) => runsOf(ctx, hd)))).flat();
         runs.forEach((r, i) => {
           const file = path.join(OUT, runs.length > 1 ? `${name}.run${i + 1}.json` : `${name}.json`);
           fs.writeFileSync(file, r.json);
@@ -327,7 +363,8 @@ async function main() {
             `wrote ${path.relative(process.cwd(), file)} (${JSON.parse(r.json).events.length} events)`,
           );
         });
-        await hd.terminate('recorded');
+        const latest = ctx.env.client.workflow.getHandle(last.workflowId);
+        if ((await latest.describe()).status.name === 'RUNNING') await latest.terminate('recorded');
       }
     });
   } finally {

@@ -18,6 +18,23 @@ const files = fs
   .filter((f) => f.endsWith('.json'))
   .sort();
 
+interface JsonEvent {
+  eventType?: string;
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> };
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } };
+}
+const eventsOf = (f: string): JsonEvent[] =>
+  (JSON.parse(fs.readFileSync(path.join(DIR, f), 'utf8')) as { events: JsonEvent[] }).events;
+const fromBase64 = (data: string | undefined): unknown =>
+  data ? JSON.parse(Buffer.from(data, 'base64').toString('utf8')) : undefined;
+/** Ids of the patches whose markers the history holds. */
+const patchIdsOf = (f: string): string[] =>
+  eventsOf(f).flatMap((e) =>
+    Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) =>
+      (d.payloads ?? []).map((p) => String((fromBase64(p.data) as { id?: unknown } | undefined)?.id)),
+    ),
+  );
+
 describe('recorded histories replay on the current workflow code', () => {
   test('given the committed histories, then there are some, of every lifecycle recorded', () => {
     expect(files).toEqual(
@@ -27,6 +44,10 @@ describe('recorded histories replay on the current workflow code', () => {
         'not-illegal.json',
         'working-ladder.json',
         'continue-as-new.run1.json',
+        'retention-end.run1.json',
+        'retention-end.run2.json',
+        'v2-main-path.json',
+        'v2-not-illegal.json',
         'campaign-parent.json',
         'campaign-unit-tushan-scenic-area.json',
         'campaign-unit-market-regulation.json',
@@ -42,6 +63,26 @@ describe('recorded histories replay on the current workflow code', () => {
     );
     expect(patchedFiles).toContain('main-path.json');
     expect(patchedFiles).not.toContain('v1-main-path.json');
+  });
+
+  test('given histories recorded before and after the end-after-retention patch, then closed clues of both kinds are replayed, and a run that ended and its successor', () => {
+    const withEnd = files.filter((f) => patchIdsOf(f).includes('end-after-retention'));
+    expect(withEnd).toEqual(
+      expect.arrayContaining(['main-path.json', 'not-illegal.json', 'retention-end.run1.json']),
+    );
+    expect(withEnd).not.toContain('v2-main-path.json');
+    expect(withEnd).not.toContain('v2-not-illegal.json');
+    const run1 = eventsOf('retention-end.run1.json');
+    expect(run1[run1.length - 1]?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    // The second run starts from what the first carried, and takes the reopening as its first update.
+    const run2 = eventsOf('retention-end.run2.json');
+    const input = fromBase64(
+      run2[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data,
+    ) as {
+      carried?: { state: { stage: string }; eventSeq: number };
+    };
+    expect(input.carried?.state.stage).toBe('closed');
+    expect(input.carried?.eventSeq).toBeGreaterThan(0);
   });
 
   test('given every committed history, when replayed with the worker bundle, then none is non-deterministic or fails a workflow task', async () => {
