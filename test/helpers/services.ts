@@ -130,10 +130,28 @@ function decodeHeader(v: string): string {
   );
 }
 
+/**
+ * The SDK gives a test server 5 s to answer before it gives up ("did not start within 5s"); on a loaded
+ * 2-core machine a start can take longer. A slow start is retried; any other error is not.
+ */
+async function startWithRetry(
+  start: () => Promise<TestWorkflowEnvironment>,
+): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 4 || !/did not start within/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requireBinary('temporal-test-server') } },
-  });
+  const env = await startWithRetry(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: requireBinary('temporal-test-server') } },
+    }),
+  );
   const typeNum: Record<string, number> = { Keyword: 2, Int: 3, Datetime: 5 };
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
@@ -143,13 +161,15 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: requireBinary('temporal') },
-      searchAttributes: SEARCH_ATTRIBUTES,
-      ip: '127.0.0.1',
-    },
-  });
+  return startWithRetry(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: requireBinary('temporal') },
+        searchAttributes: SEARCH_ATTRIBUTES,
+        ip: '127.0.0.1',
+      },
+    }),
+  );
 }
 
 /** Polls an assertion until it passes (for asynchronous projections), failing with its last error. */
