@@ -21,19 +21,28 @@ const MENUS: Record<Role, MenuEntry[]> = {
     { path: '/campaigns', label: 'web.menu.campaigns' },
   ],
   coordinator: [
+    { path: '/clues/new', label: 'web.menu.intake' },
+    { path: '/clues/import', label: 'web.menu.import' },
     { path: '/reviews/plans', label: 'web.menu.reviewPlans' },
     { path: '/reviews/extensions', label: 'web.menu.reviewExtensions' },
     { path: '/reviews/closures', label: 'web.menu.reviewClosures' },
     { path: '/reviews/referrals', label: 'web.menu.reviewReferrals' },
+    { path: '/ledger/risks', label: 'web.menu.ledgerRisks' },
+    { path: '/ledger/key-clues', label: 'web.menu.ledgerKeyClues' },
     { path: '/escalations', label: 'web.menu.escalations' },
     { path: '/campaigns', label: 'web.menu.campaigns' },
   ],
   leader: [
     { path: '/escalations', label: 'web.menu.escalations' },
+    { path: '/overview', label: 'web.menu.overview' },
     { path: '/campaigns', label: 'web.menu.campaigns' },
   ],
   police_liaison: [{ path: '/referrals', label: 'web.menu.referrals' }],
-  admin: [{ path: '/admin', label: 'web.menu.admin' }],
+  admin: [
+    { path: '/admin/units', label: 'web.menu.adminUnits' },
+    { path: '/admin/users', label: 'web.menu.adminUsers' },
+    { path: '/admin/tokens', label: 'web.menu.adminTokens' },
+  ],
 };
 
 function LanguageSwitch() {

@@ -15,7 +15,15 @@ const MyWork = lazy(() => import('../pages/MyWork'));
 const CluePage = lazy(() => import('../pages/Clue'));
 const CampaignUnit = lazy(() => import('../pages/CampaignUnit'));
 const Campaigns = lazy(() => import('../pages/Campaigns'));
-const NotYet = lazy(() => import('../pages/NotYet'));
+const Escalations = lazy(() => import('../pages/Escalations'));
+const Overview = lazy(() => import('../pages/Overview'));
+const Admin = lazy(() => import('../pages/Admin'));
+const Intake = lazy(() => import('../pages/Intake'));
+const Import = lazy(() => import('../pages/Import'));
+const Reviews = lazy(() => import('../pages/Reviews'));
+const Referrals = lazy(() => import('../pages/Referrals'));
+const Ledger = lazy(() => import('../pages/Ledger'));
+const CampaignNew = lazy(() => import('../pages/CampaignNew'));
 
 export function Loading() {
   return (
@@ -52,16 +60,22 @@ export const router = createBrowserRouter([
     element: <RequireSession />,
     children: [
       { path: '/my-work', element: page(<MyWork />) },
+      { path: '/clues/new', element: page(<Intake />) },
+      { path: '/clues/import', element: page(<Import />) },
       { path: '/clues/:clueId', element: page(<CluePage />) },
+      { path: '/ledger/:kind', element: page(<Ledger />) },
+      { path: '/campaigns/new', element: page(<CampaignNew />) },
       { path: '/campaigns', element: page(<Campaigns />) },
       { path: '/campaigns/:campaignId', element: page(<Campaigns />) },
       { path: '/campaigns/:campaignId/units/:unitId', element: page(<CampaignUnit />) },
-      { path: '/escalations', element: page(<NotYet page="escalations" />) },
-      { path: '/escalations/:escalationId', element: page(<NotYet page="escalations" />) },
-      { path: '/reviews/:queue', element: page(<NotYet page="reviews" />) },
-      { path: '/referrals', element: page(<NotYet page="referrals" />) },
-      { path: '/referrals/:clueId', element: page(<NotYet page="referrals" />) },
-      { path: '/admin', element: page(<NotYet page="admin" />) },
+      { path: '/escalations', element: page(<Escalations />) },
+      { path: '/escalations/:escalationId', element: page(<Escalations />) },
+      { path: '/overview', element: page(<Overview />) },
+      { path: '/reviews/:queue', element: page(<Reviews />) },
+      { path: '/referrals', element: page(<Referrals />) },
+      { path: '/referrals/:clueId', element: page(<Referrals />) },
+      { path: '/admin', element: page(<Admin />) },
+      { path: '/admin/:section', element: page(<Admin />) },
       { path: '*', element: page(<NotFound />) },
     ],
   },

@@ -24,6 +24,13 @@ function CampaignList() {
           {t('web.campaigns.title')}
         </Typography.Title>
       }
+      extra={
+        me?.role === 'coordinator' ? (
+          <Link to="/campaigns/new" data-testid="new-campaign">
+            {t('web.campaigns.new')}
+          </Link>
+        ) : null
+      }
     >
       <List
         loading={q.isLoading}

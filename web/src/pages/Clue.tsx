@@ -14,6 +14,7 @@ import { Loading } from '../app/routes';
 import { PageError } from './PageError';
 import { DaysLeft, Level } from './MyWork';
 import { ClueForms, formsFor } from './clue-forms';
+import { ReporterUnmask } from './reporter';
 
 type Detail = Schemas['ClueDetail'];
 type State = NonNullable<Schemas['ClueState']>;
@@ -386,6 +387,7 @@ export default function CluePage() {
         </Col>
         <Col xs={24} lg={10}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {me.role === 'coordinator' && d.hasReporter && <ReporterUnmask clueId={d.id} />}
             {s && <Clocks s={s} />}
             <ClueTimeline id={d.id} />
           </Space>

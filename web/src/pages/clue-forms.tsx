@@ -3,7 +3,8 @@
  * (from the workflow's live state) met with what the reader's unit may do on this clue.
  */
 import type { ReactNode } from 'react';
-import { Button, Checkbox, Collapse, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Checkbox, Collapse, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api, ok, type Schemas } from '../api/client';
@@ -26,6 +27,9 @@ export const FORM_KINDS = [
   'closure',
   'information-exchange',
   'deadline-extensions',
+  'plan-review',
+  'closure-decision',
+  'extension-decision',
 ] as const;
 export type FormKind = (typeof FORM_KINDS)[number];
 
@@ -47,7 +51,21 @@ function extendable(me: Me, s: State) {
   return s.clocks.filter((c) => isOpen(c) && c.unitId === me.unitId && !c.pendingExtensionId);
 }
 
+/** The District Office's decisions: plan review, closure, extensions, and a returned referral sent again. */
+function coordinatorForms(s: State): FormKind[] {
+  const allowed = new Set(s.allowedTransitions);
+  const out: FormKind[] = [];
+  if (allowed.has('plan-review')) out.push('plan-review');
+  if (allowed.has('closure-decision')) out.push('closure-decision');
+  if (allowed.has('deadline-extension-decision') && s.clocks.some((c) => isOpen(c) && c.pendingExtensionId))
+    out.push('extension-decision');
+  const last = s.referrals[s.referrals.length - 1];
+  if (allowed.has('referral') && last?.status === 'returned') out.push('referral');
+  return out;
+}
+
 export function formsFor(me: Me, relation: Relation, s: State): FormKind[] {
+  if (me.role === 'coordinator') return coordinatorForms(s);
   if (me.role !== 'unit_officer') return [];
   const allowed = new Set(s.allowedTransitions);
   const out: FormKind[] = [];
@@ -359,6 +377,108 @@ function ExtensionForm({ clueId, state, me, onDone }: FormProps) {
   );
 }
 
+/** Approve, or return with a comment (plan review, closure review, extension requests). */
+function DecisionForm(props: {
+  name: string;
+  approve: 'approve';
+  reject: 'return' | 'reject';
+  rejectLabel: WebKey;
+  send: (decision: 'approve' | 'return' | 'reject', comment: string) => Promise<unknown>;
+  onDone: () => void;
+  children?: ReactNode;
+}) {
+  const { t } = useT();
+  return (
+    <StepForm
+      name={props.name}
+      testId={`submit-${props.name}`}
+      submitLabel={t('web.decision.submit')}
+      onDone={props.onDone}
+      send={(v: { decision: 'approve' | 'return' | 'reject'; comment?: string }) =>
+        props.send(v.decision, v.comment ?? '')
+      }
+    >
+      {props.children}
+      <Form.Item name="decision" label={t('web.decision.label')} rules={picked(t('web.form.required'))}>
+        <Radio.Group
+          options={[
+            { value: props.approve, label: t('web.decision.approve') },
+            { value: props.reject, label: t(props.rejectLabel) },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item
+        name="comment"
+        label={t('web.decision.comment')}
+        dependencies={['decision']}
+        rules={[
+          ({ getFieldValue }) => ({
+            validator: async (_r, v: string | undefined) => {
+              if (getFieldValue('decision') !== props.approve && (!v || v.trim() === ''))
+                throw new Error(t('web.decision.commentRequired'));
+            },
+          }),
+        ]}
+      >
+        <Input.TextArea rows={3} maxLength={4000} />
+      </Form.Item>
+    </StepForm>
+  );
+}
+
+/** One decision per pending extension, with what was asked (from the timeline). */
+function ExtensionDecisions({ clueId, state, onDone }: FormProps) {
+  const { t, label, when } = useT();
+  const timeline = useQuery({
+    queryKey: ['clue', clueId, 'timeline'],
+    queryFn: () => ok(api.GET('/api/v1/clues/{id}/timeline', { params: { path: { id: clueId } } })),
+  });
+  const pending = state.clocks.filter((c) => isOpen(c) && c.pendingExtensionId);
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      {pending.map((c) => {
+        const asked = timeline.data?.items.find(
+          (e) => e.kind === 'clock.extension_requested' && e.data.extensionId === c.pendingExtensionId,
+        )?.data;
+        return (
+          <DecisionForm
+            key={c.clockId}
+            name={`extension-decision-${c.pendingExtensionId}`}
+            approve="approve"
+            reject="reject"
+            rejectLabel="web.decision.reject"
+            onDone={onDone}
+            send={(decision, comment) =>
+              ok(
+                api.POST('/api/v1/clues/{id}/deadline-extensions/{eid}/decision', {
+                  params: { path: { id: clueId, eid: c.pendingExtensionId! } },
+                  body: { decision: decision === 'approve' ? 'approve' : 'reject', comment },
+                }),
+              )
+            }
+          >
+            <Typography.Paragraph>
+              <strong>{label('task', c.task)}</strong> · {t('web.clock.due')} {when(c.dueAt)}
+              {asked && typeof asked.newDueAt === 'string' && (
+                <>
+                  <br />
+                  {t('web.form.newDueAt')}：{when(asked.newDueAt)}
+                </>
+              )}
+              {asked && typeof asked.reason === 'string' && (
+                <>
+                  <br />
+                  {t('web.form.reason')}：{asked.reason}
+                </>
+              )}
+            </Typography.Paragraph>
+          </DecisionForm>
+        );
+      })}
+    </Space>
+  );
+}
+
 function formOf(kind: FormKind, p: FormProps): ReactNode {
   const path = { params: { path: { id: p.clueId } } };
   switch (kind) {
@@ -410,6 +530,50 @@ function formOf(kind: FormKind, p: FormProps): ReactNode {
           send={(summary) => ok(api.POST('/api/v1/clues/{id}/closure', { ...path, body: { summary } }))}
         />
       );
+    case 'plan-review':
+      return (
+        <DecisionForm
+          name="plan-review"
+          approve="approve"
+          reject="return"
+          rejectLabel="web.decision.return"
+          onDone={p.onDone}
+          send={(decision, comment) =>
+            ok(
+              api.POST('/api/v1/clues/{id}/plan-review', {
+                ...path,
+                body: { decision: decision === 'approve' ? 'approve' : 'return', comment },
+              }),
+            )
+          }
+        />
+      );
+    case 'closure-decision':
+      return (
+        <DecisionForm
+          name="closure-decision"
+          approve="approve"
+          reject="return"
+          rejectLabel="web.decision.return"
+          onDone={p.onDone}
+          send={(decision, comment) =>
+            ok(
+              api.POST('/api/v1/clues/{id}/closure/decision', {
+                ...path,
+                body: { decision: decision === 'approve' ? 'approve' : 'return', comment },
+              }),
+            )
+          }
+        >
+          {p.state.closure && (
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>
+              {p.state.closure.summary}
+            </Typography.Paragraph>
+          )}
+        </DecisionForm>
+      );
+    case 'extension-decision':
+      return <ExtensionDecisions {...p} />;
     case 'information-exchange':
       return (
         <TextForm

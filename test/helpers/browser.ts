@@ -1,0 +1,130 @@
+/**
+ * Shared set-up of the workbench browser tests: the whole deployment (API + worker on a Temporal dev
+ * server, PostgreSQL, SMTP) serving the built web app, Chromium (helpers/chromium.ts), passwords for
+ * the seeded users, pages that collect console errors, sign-in through the 用户名/密码 form, antd
+ * picker and select helpers, the phone-width check and screenshots to artifacts/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { devServerEnv, freshDatabase, startSmtp, type TestDb, type TestSmtp } from './services';
+import { startTestApp, type TestApp } from './app';
+import { launchChromium } from './chromium';
+import { setPassword } from '../../src/auth/passwords';
+import { WEB_DIST } from '../../api/pages/web';
+
+export const SHOTS = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface Person {
+  username: string;
+  password: string;
+}
+
+/** A password for a seeded user (the seed's ids are the usernames). */
+export const person = (username: string): Person => ({
+  username,
+  password: `${username} browser passphrase 1`,
+});
+
+export interface Workbench {
+  env: TestWorkflowEnvironment;
+  db: TestDb;
+  smtp: TestSmtp;
+  app: TestApp;
+  browser: Browser;
+  /** Console errors and uncaught exceptions of every page opened with newPage. */
+  consoleErrors: string[];
+  newPage(viewport?: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** Starts everything; sets the passwords of `people` (Person.password) for the sign-in form. */
+export async function startWorkbench(o: {
+  database: string;
+  taskQueue: string;
+  people: Person[];
+}): Promise<Workbench> {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
+    throw new Error(`the web app is not built (${WEB_DIST}): run npm run build:web`);
+  const [env, db, smtp] = await Promise.all([devServerEnv(), freshDatabase(o.database), startSmtp()]);
+  const app = await startTestApp({ env, db, smtp, taskQueue: o.taskQueue });
+  for (const p of o.people) {
+    if (!(await setPassword(db.orm.em.fork() as EntityManager, p.username, p.password)))
+      throw new Error(`no seeded user ${p.username}`);
+  }
+  const browser = await launchChromium();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const consoleErrors: string[] = [];
+  return {
+    env,
+    db,
+    smtp,
+    app,
+    browser,
+    consoleErrors,
+    async newPage(viewport = DESKTOP) {
+      const ctx = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+      const page = await ctx.newPage();
+      page.on('console', (m) => {
+        // Chromium's own line for a 4xx answer a journey asks for on purpose is not the page's error.
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+          consoleErrors.push(`${page.url()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+      return { ctx, page };
+    },
+    async close() {
+      await browser?.close();
+      await app?.close();
+      await Promise.all([env?.teardown(), db?.close(), smtp?.close()]);
+    },
+  };
+}
+
+/** Signs in through the form (labels 用户名 / 密码: the page must be in Chinese). */
+export async function signIn(page: Page, who: Person): Promise<void> {
+  await page.getByLabel('用户名').fill(who.username);
+  await page.getByLabel('密码').fill(who.password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Types a date and time into an antd DatePicker and confirms it with the picker's OK button. */
+export async function pickTime(page: Page, label: string, value: string): Promise<void> {
+  await page.getByLabel(label).click();
+  await page.getByLabel(label).fill(value);
+  await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+  await expect(page.getByLabel(label).inputValue()).resolves.toBe(value);
+}
+
+/** Opens an antd Select by its label and picks the option with that text (typed first when searchable). */
+export async function pick(page: Page, label: string, option: string): Promise<void> {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  // A searchable select narrows to the option (a long list renders only what is in view).
+  if (await input.isEditable()) await input.fill(option);
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
+}
+
+/** The stage the clue page shows. */
+export const stageOf = (page: Page) => page.getByTestId('stage').getAttribute('data-stage');
+
+/** Nothing on the page is wider than the window: every action is reachable without sideways scrolling. */
+export async function fitsWidth(page: Page, width: number): Promise<void> {
+  const scroll = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+  expect(scroll).toBeLessThanOrEqual(width);
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,253 @@
+/**
+ * The two ledgers (notice IV.3): the total risk list and the key risk clue account, with the filters
+ * GET /ledger/{risks|key-clues} offers (kept in the address, so a filtered view can be shared),
+ * totals, pages, and CSV/XLSX export of exactly the filtered rows. Each row opens the clue page.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { Button, Card, DatePicker, Form, Input, Pagination, Select, Space, Spin, Tag } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import dayjs, { type Dayjs } from 'dayjs';
+import { api, ok, type Schemas } from '../api/client';
+import type { paths } from '../api/schema';
+import { Muted, PageTitle } from '../app/text';
+import { useUnitName } from '../app/units';
+import { useT, type WebKey } from '../i18n';
+import { pathTo } from '../../../src/links';
+import { CLUE_STAGES, GRADES, KEY_AREAS, KEY_BEHAVIOURS, SOURCE_CHANNELS } from '../../../src/domain/enums';
+import { Level } from './MyWork';
+import { PageError } from './PageError';
+import { SimpleTable } from './SimpleTable';
+import NotFound from './NotFound';
+
+type Filters = NonNullable<paths['/api/v1/ledger/risks']['get']['parameters']['query']>;
+type LedgerRow = Schemas['LedgerRow'];
+
+const KINDS = {
+  risks: { path: '/api/v1/ledger/risks', title: 'web.ledger.risks' },
+  'key-clues': { path: '/api/v1/ledger/key-clues', title: 'web.ledger.keyClues' },
+} as const satisfies Record<string, { path: string; title: WebKey }>;
+
+const FILTERS = [
+  'stage',
+  'grade',
+  'unit',
+  'keyArea',
+  'behaviour',
+  'sourceChannel',
+  'overdue',
+  'from',
+  'to',
+  'q',
+] as const;
+type FilterName = (typeof FILTERS)[number];
+const PAGE = 50;
+
+interface FilterFields {
+  stage?: string;
+  grade?: string;
+  unit?: string;
+  keyArea?: string;
+  behaviour?: string;
+  sourceChannel?: string;
+  overdue?: string;
+  from?: Dayjs | null;
+  to?: Dayjs | null;
+  q?: string;
+}
+
+function filtersOf(sp: URLSearchParams): Partial<Record<FilterName, string>> {
+  const out: Partial<Record<FilterName, string>> = {};
+  for (const k of FILTERS) {
+    const v = sp.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+export default function Ledger() {
+  const { kind = '' } = useParams();
+  const { t, label, locale } = useT();
+  const unitName = useUnitName();
+  const [sp, setSp] = useSearchParams();
+  const [form] = Form.useForm<FilterFields>();
+  const spec = KINDS[kind as keyof typeof KINDS] as (typeof KINDS)[keyof typeof KINDS] | undefined;
+  const filters = filtersOf(sp);
+  const page = Math.max(1, Number(sp.get('page') ?? '1') || 1);
+  const units = useQuery({
+    queryKey: ['units'],
+    queryFn: () => ok(api.GET('/api/v1/units')),
+    staleTime: 10 * 60_000,
+  });
+  const q = useQuery({
+    queryKey: ['ledger', kind, filters, page],
+    enabled: spec !== undefined,
+    // JSON here (the same path answers CSV/XLSX with ?format=).
+    queryFn: () =>
+      ok(
+        api.GET(spec!.path, {
+          params: { query: { ...(filters as Filters), limit: PAGE, offset: (page - 1) * PAGE } },
+        }),
+      ) as Promise<Schemas['LedgerPage']>,
+    placeholderData: (prev) => prev,
+  });
+  if (!spec) return <NotFound />;
+  if (q.error) return <PageError error={q.error} />;
+
+  const apply = (v: FilterFields) => {
+    const next = new URLSearchParams();
+    for (const k of FILTERS) {
+      const raw = v[k];
+      const s = dayjs.isDayjs(raw) ? raw.format('YYYY-MM-DD') : typeof raw === 'string' ? raw.trim() : '';
+      if (s) next.set(k, s);
+    }
+    setSp(next);
+  };
+  const exportHref = (format: 'csv' | 'xlsx') => {
+    const p = new URLSearchParams(filters);
+    p.set('format', format);
+    p.set('lang', locale);
+    return `${spec.path}?${p.toString()}`;
+  };
+  const opts = (k: string, vs: readonly string[]) => vs.map((v) => ({ value: v, label: label(k, v) }));
+  const select = (name: FilterName, title: WebKey, options: { value: string; label: string }[]) => (
+    <Form.Item name={name} label={t(title)} style={{ marginBottom: 8 }}>
+      <Select
+        allowClear
+        showSearch={{ optionFilterProp: 'label' }}
+        options={options}
+        style={{ width: 170 }}
+      />
+    </Form.Item>
+  );
+  const totals = q.data?.totals;
+
+  return (
+    <Card
+      title={<PageTitle>{t(spec.title)}</PageTitle>}
+      extra={
+        <Space wrap>
+          <Button icon={<DownloadOutlined />} href={exportHref('csv')} data-testid="export-csv">
+            CSV
+          </Button>
+          <Button icon={<DownloadOutlined />} href={exportHref('xlsx')} data-testid="export-xlsx">
+            XLSX
+          </Button>
+        </Space>
+      }
+    >
+      <Form<FilterFields>
+        form={form}
+        name="ledger-filters"
+        layout="vertical"
+        initialValues={{
+          ...filters,
+          from: filters.from ? dayjs(filters.from) : null,
+          to: filters.to ? dayjs(filters.to) : null,
+        }}
+        onFinish={apply}
+        style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, alignItems: 'flex-end' }}
+      >
+        <Form.Item name="q" label={t('web.ledger.q')} style={{ marginBottom: 8 }}>
+          <Input allowClear maxLength={100} style={{ width: 200 }} />
+        </Form.Item>
+        {select('stage', 'web.ledger.stage', opts('stage', CLUE_STAGES))}
+        {select('grade', 'web.ledger.grade', opts('grade', GRADES))}
+        {select(
+          'unit',
+          'web.fact.leadUnit',
+          (units.data?.items ?? []).map((u) => ({
+            value: u.id,
+            label: locale === 'en' ? u.nameEn : u.nameZh,
+          })),
+        )}
+        {select('keyArea', 'web.fact.keyArea', opts('keyArea', KEY_AREAS))}
+        {select('behaviour', 'web.fact.behaviours', opts('keyBehaviour', KEY_BEHAVIOURS))}
+        {select('sourceChannel', 'web.fact.source', opts('sourceChannel', SOURCE_CHANNELS))}
+        {select('overdue', 'web.ledger.overdue', [
+          { value: 'true', label: t('web.ledger.overdueYes') },
+          { value: 'false', label: t('web.ledger.overdueNo') },
+        ])}
+        <Form.Item name="from" label={t('web.ledger.from')} style={{ marginBottom: 8 }}>
+          <DatePicker style={{ width: 150 }} />
+        </Form.Item>
+        <Form.Item name="to" label={t('web.ledger.to')} style={{ marginBottom: 8 }}>
+          <DatePicker style={{ width: 150 }} />
+        </Form.Item>
+        <Space style={{ marginBottom: 8 }}>
+          <Button type="primary" htmlType="submit" data-testid="apply-filters">
+            {t('web.ledger.apply')}
+          </Button>
+          <Button
+            onClick={() => {
+              form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, undefined])));
+              setSp(new URLSearchParams());
+            }}
+          >
+            {t('web.ledger.reset')}
+          </Button>
+        </Space>
+      </Form>
+      {totals && (
+        <Space wrap style={{ margin: '8px 0 12px' }} data-testid="ledger-totals" data-count={totals.count}>
+          <Tag>{t('web.ledger.count', { n: totals.count })}</Tag>
+          <Tag>{t('web.fact.amountValue', { amount: totals.amountCny / 10_000 })}</Tag>
+          <Tag>{t('web.ledger.participants', { n: totals.participants })}</Tag>
+          <Tag color="red">{t('web.ledger.keyClueCount', { n: totals.keyClues })}</Tag>
+          <Tag color="orange">{t('web.ledger.overdueCount', { n: totals.overdue })}</Tag>
+        </Space>
+      )}
+      <Spin spinning={q.isFetching}>
+        <SimpleTable<LedgerRow>
+          rows={q.data?.items ?? []}
+          rowKey={(r) => r.id}
+          rowProps={(r) => ({ 'data-testid': 'ledger-row', 'data-ref': r.ref })}
+          columns={[
+            {
+              key: 'ref',
+              title: t('web.ledger.ref'),
+              render: (r) => (
+                <Link to={pathTo({ page: 'clue', clueId: r.id })} style={{ whiteSpace: 'nowrap' }}>
+                  {r.ref}
+                </Link>
+              ),
+            },
+            { key: 'subject', title: t('web.intake.subjectName'), render: (r) => r.subjectName },
+            { key: 'grade', title: t('web.ledger.grade'), render: (r) => label('grade', r.grade) },
+            { key: 'stage', title: t('web.ledger.stage'), render: (r) => label('stage', r.stage) },
+            { key: 'unit', title: t('web.fact.leadUnit'), render: (r) => unitName(r.leadUnitId) },
+            {
+              key: 'amount',
+              title: t('web.fact.amount'),
+              render: (r) => t('web.fact.amountValue', { amount: r.amountCny / 10_000 }),
+            },
+            {
+              key: 'level',
+              title: t('web.myWork.level'),
+              render: (r) => <Level level={r.overdueLevel} />,
+            },
+            {
+              key: 'registered',
+              title: t('web.fact.registered'),
+              render: (r) => <Muted>{r.registeredAt.slice(0, 10)}</Muted>,
+            },
+          ]}
+        />
+      </Spin>
+      {totals && totals.count > PAGE && (
+        <Pagination
+          style={{ marginTop: 12 }}
+          current={page}
+          pageSize={PAGE}
+          total={totals.count}
+          showSizeChanger={false}
+          onChange={(p) => {
+            const next = new URLSearchParams(sp);
+            next.set('page', String(p));
+            setSp(next);
+          }}
+        />
+      )}
+    </Card>
+  );
+}
