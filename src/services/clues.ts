@@ -444,10 +444,14 @@ export async function reopenClue(
  * under code without the window wait with no timer and take the new path only at their next workflow
  * task (the signal gives them one, and they end at once). Run at worker start-up; cheap once they are gone.
  */
-export async function wakeExpiredClosedClues(ctx: AppContext, limit = 1000): Promise<number> {
+export async function wakeExpiredClosedClues(
+  ctx: AppContext,
+  o: { now?: number; limit?: number } = {},
+): Promise<number> {
   const em = ctx.orm.em.fork() as EntityManager;
   const policy = resolvePolicy(ctx.config.policy);
-  const now = Date.now();
+  const now = o.now ?? Date.now();
+  const limit = o.limit ?? 1000;
   const windowMs =
     addDuration(policy.calendarData, now, policy.retention ?? DEFAULT_RETENTION, 'calendar') - now;
   const rows = await em

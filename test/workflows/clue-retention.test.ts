@@ -4,7 +4,7 @@
  * the same workflow id through the service the reopening route calls (update-with-start), carrying the
  * clue on without a second registration or a duplicated effect; a second closure starts the window over.
  */
-import { reopenClue } from '../../src/services/clues';
+import { reopenClue, wakeExpiredClosedClues } from '../../src/services/clues';
 import type { AppContext } from '../../src/context';
 import * as m from '../../workflows/clue.messages';
 import type { CarriedClue, ClueState } from '../../workflows/clue.messages';
@@ -297,5 +297,40 @@ describe('reopening after the workflow ended', () => {
     expect(second.state).toMatchObject({ stage: 'closed', reopenCount: 1 });
     expect(second.eventSeq).toBeGreaterThan(ended.eventSeq);
     expect(await timeline(h, clue.id, 'clue.workflow_ended')).toHaveLength(2);
+  });
+});
+
+describe('moving closed clues over', () => {
+  test("given closed clues, when those past the deployment's window are woken, then only the un-ended ones are signalled and each run re-reads its own window", async () => {
+    const { clue: ended, windowEnd } = await closedClue();
+    await sleepUntil(h, windowEnd + MINUTE);
+    await endedRun(ended.id, ended.handle);
+    const { clue: waiting, windowEnd: waitingEnd } = await closedClue();
+    const run = await runId(waiting.handle);
+    const before = (await waiting.handle.fetchHistory()).events?.length ?? 0;
+
+    // The deployment now keeps closed clues one day; the waiting run snapshotted ten.
+    const woken = await wakeExpiredClosedClues(serviceContext(h, { ...P, retention: 'P1D' }), {
+      now: (await now()) + 2 * DAY,
+    });
+    expect(woken).toBe(1);
+    await eventually(async () => {
+      const events = (await waiting.handle.fetchHistory()).events ?? [];
+      expect(events.length).toBeGreaterThan(before);
+      expect(
+        events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retention-check'),
+      ).toBe(true);
+      expect(
+        events[events.length - 1]?.workflowTaskCompletedEventAttributes ??
+          events[events.length - 1]?.timerStartedEventAttributes,
+      ).toBeTruthy();
+    });
+    expect(await status(waiting.handle)).toBe('RUNNING');
+    expect(await runId(waiting.handle)).toBe(run);
+    expect(await timeline(h, waiting.id, 'clue.workflow_ended')).toEqual([]);
+
+    // Its own window still ends it.
+    await sleepUntil(h, waitingEnd + MINUTE);
+    await endedRun(waiting.id, waiting.handle);
   });
 });
