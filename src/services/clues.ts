@@ -386,8 +386,9 @@ async function carriedNow(ctx: AppContext, clueId: string): Promise<CarriedNow> 
 
 /** The run ended between reading its state and the reopening: read again and start the new run. */
 const endedMeanwhile = (err: unknown) =>
-  err instanceof WorkflowNotFoundError ||
-  /already completed|not found/i.test(String((err as Error)?.message));
+  !(err instanceof WorkflowUpdateFailedError) &&
+  (err instanceof WorkflowNotFoundError ||
+    /completed|not found|aborted/i.test(String((err as Error)?.message)));
 
 /**
  * Reopens a closed clue in one atomic call whether its workflow is open or ended (update-with-start):
