@@ -16,6 +16,7 @@ import { allowedMethods, buildOpenApi, mount, type RouteDef } from './registry';
 import { csrfGuard, registerSessionOpenApi, sessionRoutes, signOutHandler } from './session';
 import { clueRoutes } from './routes/clues';
 import { peopleRoutes } from './routes/people';
+import { adminRoutes } from './routes/admin';
 
 export interface ApiExtras {
   /** Extra route groups (campaigns, ledger, ...), each given the context. */
@@ -24,7 +25,7 @@ export interface ApiExtras {
   pages?: (app: express.Express, ctx: AppContext) => void;
 }
 
-export const routeGroups: ((ctx: AppContext) => RouteDef[])[] = [clueRoutes, peopleRoutes];
+export const routeGroups: ((ctx: AppContext) => RouteDef[])[] = [clueRoutes, peopleRoutes, adminRoutes];
 
 export function allRoutes(ctx: AppContext, extras: ApiExtras = {}): RouteDef[] {
   return [...routeGroups, ...(extras.routeGroups ?? [])].flatMap((g) => g(ctx));

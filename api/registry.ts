@@ -310,7 +310,11 @@ export function buildOpenApi(defs: RouteDef[], more: ((registry: OpenAPIRegistry
     const success = {
       description: 'OK',
       headers: r.responseHeaders,
-      content: Object.fromEntries(media.map(([t, m]) => [t, { schema: m.schema ?? z.unknown() }])),
+      // 204 No Content has no body to describe.
+      content:
+        ok === 204
+          ? undefined
+          : Object.fromEntries(media.map(([t, m]) => [t, { schema: m.schema ?? z.unknown() }])),
     };
     const links = linksFrom(r, defs);
     if (links) (success as { links?: unknown }).links = links;

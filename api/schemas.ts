@@ -468,9 +468,62 @@ export const EscalationSchema = z
     status: z.enum(['open', 'acknowledged', 'resolved']),
     instruction: z.string().nullable(),
     acknowledgedAt: Timestamp.nullable(),
+    /** Working days overdue on the policy's calendar (the owner's: a campaign may have its own). */
     daysOverdue: z.number().int(),
+    // The clue's facts (null for a campaign deliverable's escalation).
+    subjectName: z.string().nullable(),
+    grade: z.string().nullable(),
+    amountCny: z.number().nullable(),
+    participants: z.number().int().nullable(),
+    stage: z.string().nullable(),
   })
   .openapi('Escalation');
+export const EscalationDetailSchema = z
+  .object({
+    escalation: EscalationSchema,
+    /** The clue's facts as a leader sees them (never the reporter); null for a campaign's escalation. */
+    clue: z
+      .object({
+        id: z.string(),
+        ref: z.string(),
+        subjectName: z.string(),
+        subjectKind: z.string(),
+        keyArea: z.string(),
+        grade: z.string(),
+        keyClue: z.boolean(),
+        amountCny: z.number(),
+        participants: z.number().int(),
+        stage: z.string(),
+        leadUnitId: z.string(),
+        description: z.string(),
+        createdAt: Timestamp,
+      })
+      .nullable(),
+    /** Every rung this clock reached, lowest level first. */
+    history: z.array(
+      z.object({
+        id: z.number().int(),
+        level: z.number().int(),
+        escalatedAt: Timestamp,
+        status: z.enum(['open', 'acknowledged', 'resolved']),
+        acknowledgedAt: Timestamp.nullable(),
+        resolvedAt: Timestamp.nullable(),
+      }),
+    ),
+    /** Every instruction given on this clue or campaign (any clock), oldest first. */
+    instructions: z.array(
+      z.object({
+        escalationId: z.number().int(),
+        task: z.string(),
+        level: z.number().int(),
+        instruction: z.string(),
+        acknowledgedAt: Timestamp,
+        acknowledgedBy: z.string().nullable(),
+        acknowledgedByName: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('EscalationDetail');
 export const EscalationListSchema = z.object({ items: z.array(EscalationSchema) }).openapi('EscalationList');
 export const EscalationAckBodySchema = z.object({ instruction: text(4000) }).strict();
 export const EscalationAckSchema = z
@@ -570,3 +623,122 @@ export const UnitContactsSchema = z
     robotChannels: z.array(z.enum(ROBOT_CHANNELS)),
   })
   .openapi('UnitContacts');
+
+// Administration of users and API tokens (admin; src/auth/admin.ts does the work, audited).
+const userIdSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    unitId: z.string().nullable(),
+    isUnitHead: z.boolean(),
+    locale: z.enum(LOCALES),
+    active: z.boolean(),
+  })
+  .openapi('User');
+export const UserListSchema = z.object({ items: z.array(UserSchema) }).openapi('UserList');
+export const UserCreateSchema = z
+  .object({
+    id: userIdSchema,
+    name: text(200),
+    email: z.email().max(254),
+    role: z.enum(ROLES),
+    unitId: unitId.optional(),
+    isUnitHead: z.boolean().optional(),
+    locale: z.enum(LOCALES).optional(),
+  })
+  .strict()
+  .openapi('UserCreate');
+/** A role change (with the unit it acts for) or a deactivation; at least one of them. */
+export const UserUpdateSchema = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    unitId: unitId.optional(),
+    active: z.literal(false).optional().openapi({ description: 'false deactivates the user for good' }),
+  })
+  .strict()
+  .refine((b) => b.role !== undefined || b.active !== undefined, {
+    message: 'give a role or active: false',
+    path: ['role'],
+  })
+  .refine((b) => b.unitId === undefined || b.role !== undefined, {
+    message: 'a unit goes with a role',
+    path: ['role'],
+  })
+  .openapi('UserUpdate');
+export const PasswordResetSchema = z
+  .object({
+    userId: z.string(),
+    password: z.string().openapi({ description: 'the new one-time password: shown once, stored hashed' }),
+  })
+  .openapi('PasswordReset');
+export const TokenSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    prefix: z.string(),
+    label: z.string(),
+    createdAt: Timestamp,
+    expiresAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable(),
+    lastUsedAt: Timestamp.nullable(),
+  })
+  .openapi('Token');
+export const TokenListQuery = z.object({ userId: userIdSchema.optional() }).strict();
+export const TokenListSchema = z.object({ items: z.array(TokenSchema) }).openapi('TokenList');
+export const TokenCreateSchema = z
+  .object({
+    userId: userIdSchema,
+    label: text(200).optional(),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict()
+  .openapi('TokenCreate');
+export const IssuedTokenSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    label: z.string(),
+    token: z.string().openapi({ description: 'the secret: shown once, stored as a SHA-256 hash' }),
+    expiresAt: Timestamp.nullable(),
+  })
+  .openapi('IssuedToken');
+
+/** GET /ledger/statistics: the parts a client relies on are described; the buckets are left open. */
+const OnTimeFiguresShape = {
+  counted: z.number().int(),
+  done: z.number().int(),
+  onTime: z.number().int(),
+  lateDone: z.number().int(),
+  openOverdue: z.number().int(),
+  openNotDue: z.number().int(),
+  cancelled: z.number().int(),
+  rate: z
+    .number()
+    .nullable()
+    .openapi({ description: 'on time ÷ (done + open overdue); null: nothing due yet' }),
+  escalated: z.number().int(),
+  escalatedHigh: z.number().int(),
+};
+export const StatisticsSchema = z
+  .looseObject({
+    generatedAt: Timestamp,
+    onTimeByUnit: z.array(
+      z.object({
+        unitId: z.string(),
+        unitName: z.string(),
+        ...OnTimeFiguresShape,
+        late: z.number().int(),
+        openClocks: z.number().int(),
+        overdueOpen: z.number().int(),
+      }),
+    ),
+    onTimeOverall: z.object(OnTimeFiguresShape),
+  })
+  .openapi('Statistics');

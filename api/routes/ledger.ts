@@ -30,7 +30,7 @@ import { requestLocale } from '../locale';
 import { visibilitySql } from '../access';
 import { HttpProblem } from '../problem';
 import { defineRoute, parsedQuery, type RouteDef } from '../registry';
-import { ClueIntakeSchema } from '../schemas';
+import { ClueIntakeSchema, StatisticsSchema } from '../schemas';
 
 const LedgerRowSchema = z
   .object({
@@ -240,6 +240,7 @@ export function ledgerRoutes(ctx: AppContext): RouteDef[] {
       roles: ['coordinator', 'leader'],
       ownership: 'none',
       query: StatisticsQuery,
+      response: StatisticsSchema,
       handler: async (req) => {
         const p = principal(req);
         const q = parsedQuery<z.infer<typeof StatisticsQuery>>(req);

@@ -5,7 +5,7 @@ import { auditActor } from '../../src/audit';
 import type { AppContext } from '../../src/context';
 import { unitContacts, updateUnit, UnitUpdateConflict, type UnitUpdate } from '../../src/services/units';
 import { workingDaysBetween } from '../../src/calendar';
-import { getCalendar } from '../../src/calendars';
+import { calendars, getCalendar } from '../../src/calendars';
 import { principal } from '../auth';
 import { camel, decodeCursor, encodeCursor } from './clues';
 import { HttpProblem, notFound } from '../problem';
@@ -17,6 +17,7 @@ import {
   ClockListSchema,
   EscalationAckBodySchema,
   EscalationAckSchema,
+  EscalationDetailSchema,
   EscalationListQuery,
   EscalationListSchema,
   MeSchema,
@@ -31,8 +32,37 @@ import {
 
 const ALL = ['coordinator', 'leader', 'unit_officer', 'police_liaison', 'admin'] as const;
 
+/** An escalation with its unit, its clue's facts and the calendar of its owner (a campaign may have its own). */
+const ESCALATION_SELECT = `select e.id, e.owner_type, e.owner_id, e.owner_ref, e.clock_id, e.task, e.unit_id,
+       u.name_zh as unit_name_zh, u.name_en as unit_name_en, e.level, e.due_at, e.escalated_at, e.status,
+       e.instruction, e.acknowledged_at, c.subject_name, c.grade, c.amount_cny, c.participants, c.stage,
+       g.policy->>'calendar' as calendar
+  from escalations e left join units u on u.id = e.unit_id
+  left join clues c on e.owner_type = 'clue' and c.id = e.owner_id
+  left join campaigns g on e.owner_type = 'campaign' and g.id = e.owner_id`;
+
+/** The `:eid` of an escalation route (a serial id); anything else names nothing. */
+function escalationId(raw: unknown): number {
+  const id = Number(raw);
+  if (!/^\d{1,10}$/.test(String(raw)) || !Number.isInteger(id) || id <= 0 || id > 2 ** 31 - 1)
+    throw notFound('escalation');
+  return id;
+}
+
 export function peopleRoutes(ctx: AppContext): RouteDef[] {
   const conn = () => (ctx.orm.em.fork() as EntityManager).getConnection();
+  /** Whole working days from the due time to `until` on the owner's calendar, as the emails count them. */
+  const workingDaysLate = (calendar: unknown, dueAt: Date | string, until: number) =>
+    workingDaysBetween(
+      (typeof calendar === 'string' && calendars[calendar]) || getCalendar(ctx.config.policy.calendar),
+      new Date(dueAt).getTime(),
+      until,
+    );
+  const escalationItem = ({ calendar, ...r }: Record<string, unknown>): Record<string, unknown> => ({
+    ...camel(r),
+    amountCny: r.amount_cny === null || r.amount_cny === undefined ? null : Number(r.amount_cny),
+    daysOverdue: workingDaysLate(calendar, r.due_at as Date | string, Date.now()),
+  });
   return [
     defineRoute({
       method: 'get',
@@ -99,15 +129,63 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       handler: async (req) => {
         const q = parsedQuery<{ status: string; limit: number }>(req);
         const rows = await conn().execute<Record<string, unknown>[]>(
-          `select e.id, e.owner_type, e.owner_id, e.owner_ref, e.clock_id, e.task, e.unit_id, u.name_zh as unit_name_zh, u.name_en as unit_name_en,
-                  e.level, e.due_at, e.escalated_at, e.status, e.instruction, e.acknowledged_at,
-                  greatest(0, floor(extract(epoch from (now() - e.due_at)) / 86400))::int as days_overdue
-             from escalations e left join units u on u.id = e.unit_id
-            where (? = 'all' or e.status = ?)
-            order by e.level desc, e.due_at asc limit ?`,
+          `${ESCALATION_SELECT} where (? = 'all' or e.status = ?) order by e.level desc, e.due_at asc limit ?`,
           [q.status, q.status, q.limit],
         );
-        return { items: rows.map(camel) };
+        // Level first, then the latest (most working days overdue) first.
+        const items = rows
+          .map((r) => escalationItem(r))
+          .sort(
+            (a, b) =>
+              (b.level as number) - (a.level as number) ||
+              (b.daysOverdue as number) - (a.daysOverdue as number),
+          );
+        return { items };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/escalations/:eid',
+      summary:
+        'One escalation with the facts of its clue, the rungs its clock reached and every instruction given on that clue (leadership view)',
+      tag: 'escalations',
+      roles: ['leader', 'coordinator'],
+      ownership: 'escalation',
+      response: EscalationDetailSchema,
+      handler: async (req) => {
+        const id = escalationId(req.params.eid);
+        const [row] = await conn().execute<Record<string, unknown>[]>(`${ESCALATION_SELECT} where e.id = ?`, [
+          id,
+        ]);
+        if (!row) throw notFound('escalation');
+        const e = escalationItem(row);
+        const [clue] =
+          e.ownerType === 'clue'
+            ? await conn().execute<Record<string, unknown>[]>(
+                `select id, ref, subject_name, subject_kind, key_area, grade, key_clue, amount_cny, participants, stage,
+                        lead_unit_id, description, created_at from clues where id = ?`,
+                [e.ownerId],
+              )
+            : [];
+        const history = await conn().execute<Record<string, unknown>[]>(
+          `select id, level, escalated_at, status, acknowledged_at, resolved_at from escalations
+            where owner_type = ? and owner_id = ? and clock_id = ? order by level, id`,
+          [e.ownerType, e.ownerId, e.clockId],
+        );
+        const instructions = await conn().execute<Record<string, unknown>[]>(
+          `select e.id as escalation_id, e.task, e.level, e.instruction, e.acknowledged_at, e.acknowledged_by,
+                  u.name as acknowledged_by_name
+             from escalations e left join users u on u.id = e.acknowledged_by
+            where e.owner_type = ? and e.owner_id = ? and e.instruction is not null
+            order by e.acknowledged_at, e.id`,
+          [e.ownerType, e.ownerId],
+        );
+        return {
+          escalation: e,
+          clue: clue ? camel(clue) : null,
+          history: history.map(camel),
+          instructions: instructions.map(camel),
+        };
       },
     }),
     defineRoute({
@@ -121,8 +199,7 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       response: EscalationAckSchema,
       handler: async (req) => {
         const p = principal(req);
-        const id = Number(req.params.eid);
-        if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw notFound('escalation');
+        const id = escalationId(req.params.eid);
         const rows = await conn().execute<Record<string, unknown>[]>(
           `update escalations set status = 'acknowledged', acknowledged_by = ?, acknowledged_at = now(), instruction = ?
             where id = ? and status = 'open' returning id, status, instruction, acknowledged_at`,
@@ -154,14 +231,25 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
         const q = parsedQuery<z.infer<typeof AccountabilityQuery>>(req);
         const rows = await conn().execute<Record<string, unknown>[]>(
           `select a.id, a.unit_id, u.name_zh as unit_name_zh, u.name_en as unit_name_en, a.owner_type, a.owner_id, a.owner_ref, a.clock_id, a.task,
-                  a.due_at, a.level, a.recorded_at, k.completed_at,
-                  greatest(0, floor(extract(epoch from (coalesce(k.completed_at, now()) - a.due_at)) / 86400))::int as days_overdue
+                  a.due_at, a.level, a.recorded_at, k.completed_at, g.policy->>'calendar' as calendar
              from accountability_records a left join units u on u.id = a.unit_id
              left join clocks k on k.key = a.owner_type || ':' || a.owner_id || ':' || a.clock_id
+             left join campaigns g on a.owner_type = 'campaign' and g.id = a.owner_id
             order by a.recorded_at desc, a.id desc limit ?`,
           [q.limit],
         );
-        return { items: rows.map(camel) };
+        const now = Date.now();
+        return {
+          items: rows.map(({ calendar, ...r }) => ({
+            ...camel(r),
+            // Working days from the due time to completion (or now, while still open).
+            daysOverdue: workingDaysLate(
+              calendar,
+              r.due_at as Date | string,
+              r.completed_at ? new Date(r.completed_at as Date | string).getTime() : now,
+            ),
+          })),
+        };
       },
     }),
     defineRoute({

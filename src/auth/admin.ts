@@ -5,11 +5,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { LOCALES, ROLES, UNIT_KINDS, type Role } from '../domain/enums';
-import { CLI_ACTOR, recordAudit } from '../audit';
+import { CLI_ACTOR, recordAudit, type AuditEvent } from '../audit';
 import { generatePassword, passwordSchema, setPassword } from './passwords';
 import { issueToken, listTokens, revokeToken, type TokenRow } from './tokens';
 
-export class AdminInputError extends Error {}
+/**
+ * What an admin asked for cannot be done. `kind` and `path` let the API answer it properly (422 with
+ * the field, 404, 409); the command line prints the message.
+ */
+export class AdminInputError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'invalid' | 'not_found' | 'conflict' = 'invalid',
+    readonly path: (string | number)[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Who acts: the command line by default, or a signed-in admin through the API (with its request id). */
+export type AdminActor = Pick<AuditEvent, 'actorId' | 'role' | 'unitId'> & { requestId?: string | null };
 
 const id = z
   .string()
@@ -46,6 +61,8 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   if (!r.success)
     throw new AdminInputError(
       r.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+      'invalid',
+      (r.error.issues[0]?.path ?? []) as (string | number)[],
     );
   return r.data;
 }
@@ -68,17 +85,22 @@ export async function listUnits(em: EntityManager) {
   );
 }
 
-export async function createUser(em: EntityManager, input: z.input<typeof UserInput>) {
+export async function createUser(
+  em: EntityManager,
+  input: z.input<typeof UserInput>,
+  actor: AdminActor = CLI_ACTOR,
+) {
   const u = parse(UserInput, input);
   if (UNIT_ROLES.includes(u.role) && !u.unitId)
-    throw new AdminInputError(`role ${u.role} needs a unit (--unit)`);
-  if (u.isUnitHead && !u.unitId) throw new AdminInputError('a unit head needs a unit (--unit)');
+    throw new AdminInputError(`role ${u.role} needs a unit (--unit)`, 'invalid', ['unitId']);
+  if (u.isUnitHead && !u.unitId)
+    throw new AdminInputError('a unit head needs a unit (--unit)', 'invalid', ['unitId']);
   if (u.unitId) {
     const [unit] = await conn(em).execute<{ active: boolean }[]>(`select active from units where id = ?`, [
       u.unitId,
     ]);
-    if (!unit) throw new AdminInputError(`unknown unit "${u.unitId}"`);
-    if (!unit.active) throw new AdminInputError(`unit "${u.unitId}" is not active`);
+    if (!unit) throw new AdminInputError(`unknown unit "${u.unitId}"`, 'invalid', ['unitId']);
+    if (!unit.active) throw new AdminInputError(`unit "${u.unitId}" is not active`, 'invalid', ['unitId']);
   }
   const clash = await conn(em).execute<{ id: string; email: string }[]>(
     `select id, email from users where id = ? or lower(email) = lower(?)`,
@@ -87,13 +109,15 @@ export async function createUser(em: EntityManager, input: z.input<typeof UserIn
   if (clash[0])
     throw new AdminInputError(
       clash[0].id === u.id ? `user "${u.id}" already exists` : `email ${u.email} is already in use`,
+      'conflict',
+      [clash[0].id === u.id ? 'id' : 'email'],
     );
   await conn(em).execute(
     `insert into users (id, name, email, role, unit_id, is_unit_head, locale, active) values (?,?,?,?,?,?,?,true)`,
     [u.id, u.name, u.email, u.role, u.unitId ?? null, u.isUnitHead, u.locale],
   );
   await recordAudit(em, {
-    ...CLI_ACTOR,
+    ...actor,
     action: 'user.create',
     target: `user:${u.id}`,
     details: { role: u.role, unitId: u.unitId ?? null, isUnitHead: u.isUnitHead },
@@ -117,38 +141,44 @@ export async function listUsers(em: EntityManager) {
 }
 
 /** Deactivates a user; every token of theirs stops working at once (authentication checks `active`). */
-export async function deactivateUser(em: EntityManager, userId: string): Promise<void> {
+export async function deactivateUser(
+  em: EntityManager,
+  userId: string,
+  actor: AdminActor = CLI_ACTOR,
+): Promise<void> {
   const rows = await conn(em).execute<{ id: string }[]>(
     `update users set active = false where id = ? returning id`,
     [userId],
   );
-  if (!rows[0]) throw new AdminInputError(`unknown user "${userId}"`);
-  await recordAudit(em, { ...CLI_ACTOR, action: 'user.deactivate', target: `user:${userId}`, details: {} });
+  if (!rows[0]) throw new AdminInputError(`unknown user "${userId}"`, 'not_found');
+  await recordAudit(em, { ...actor, action: 'user.deactivate', target: `user:${userId}`, details: {} });
 }
 
 export async function createToken(
   em: EntityManager,
-  o: { userId: string; label?: string; expiresInDays?: number },
+  o: { userId: string; label?: string; expiresInDays?: number; actor?: AdminActor },
 ): Promise<{ id: string; token: string; expiresAt: Date | null }> {
   const [user] = await conn(em).execute<{ active: boolean }[]>(`select active from users where id = ?`, [
     o.userId,
   ]);
-  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`);
-  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`);
+  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`, 'invalid', ['userId']);
+  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`, 'conflict', ['userId']);
   if (
     o.expiresInDays !== undefined &&
     (!Number.isFinite(o.expiresInDays) || o.expiresInDays <= 0 || o.expiresInDays > 3650)
   ) {
-    throw new AdminInputError('--expires-in must be a number of days between 0 and 3650');
+    throw new AdminInputError('--expires-in must be a number of days between 0 and 3650', 'invalid', [
+      'expiresInDays',
+    ]);
   }
   const label = (o.label ?? 'cli').trim();
   if (!label || label.length > 200 || label.includes('\u0000'))
-    throw new AdminInputError('--label must be 1–200 characters');
+    throw new AdminInputError('--label must be 1–200 characters', 'invalid', ['label']);
   const expiresAt =
     o.expiresInDays !== undefined ? new Date(Date.now() + o.expiresInDays * 86_400_000) : null;
   const t = await issueToken(em, o.userId, label, expiresAt ?? undefined);
   await recordAudit(em, {
-    ...CLI_ACTOR,
+    ...(o.actor ?? CLI_ACTOR),
     action: 'token.issue',
     target: `token:${t.id}`,
     details: { userId: o.userId, label, expiresAt: expiresAt?.toISOString() ?? null },
@@ -160,16 +190,23 @@ export async function tokens(em: EntityManager, userId?: string): Promise<TokenR
   return listTokens(em, userId);
 }
 
-export async function revoke(em: EntityManager, tokenId: string): Promise<void> {
+export async function revoke(
+  em: EntityManager,
+  tokenId: string,
+  actor: AdminActor = CLI_ACTOR,
+): Promise<void> {
   if (!(await revokeToken(em, tokenId))) {
     const [t] = await conn(em).execute<{ id: string }[]>(`select id from api_tokens where id = ?`, [tokenId]);
-    throw new AdminInputError(t ? `token ${tokenId} is already revoked` : `unknown token "${tokenId}"`);
+    throw new AdminInputError(
+      t ? `token ${tokenId} is already revoked` : `unknown token "${tokenId}"`,
+      t ? 'conflict' : 'not_found',
+    );
   }
   const [t] = await conn(em).execute<{ user_id: string }[]>(`select user_id from api_tokens where id = ?`, [
     tokenId,
   ]);
   await recordAudit(em, {
-    ...CLI_ACTOR,
+    ...actor,
     action: 'token.revoke',
     target: `token:${tokenId}`,
     details: { userId: t?.user_id ?? null },
@@ -182,7 +219,7 @@ export async function revoke(em: EntityManager, tokenId: string): Promise<void> 
  */
 export async function setUserRole(
   em: EntityManager,
-  o: { userId: string; role: string; unitId?: string },
+  o: { userId: string; role: string; unitId?: string; actor?: AdminActor },
 ): Promise<{
   changed: boolean;
   from: { role: Role; unitId: string | null };
@@ -194,23 +231,24 @@ export async function setUserRole(
     `select role, unit_id, active from users where id = ?`,
     [o.userId],
   );
-  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`);
-  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`);
+  if (!user) throw new AdminInputError(`unknown user "${o.userId}"`, 'not_found');
+  if (!user.active) throw new AdminInputError(`user "${o.userId}" is deactivated`, 'conflict');
   const unitId = o.unitId ?? user.unit_id;
-  if (UNIT_ROLES.includes(role) && !unitId) throw new AdminInputError(`role ${role} needs a unit (--unit)`);
+  if (UNIT_ROLES.includes(role) && !unitId)
+    throw new AdminInputError(`role ${role} needs a unit (--unit)`, 'invalid', ['unitId']);
   if (o.unitId !== undefined) {
     const [unit] = await conn(em).execute<{ active: boolean }[]>(`select active from units where id = ?`, [
       o.unitId,
     ]);
-    if (!unit) throw new AdminInputError(`unknown unit "${o.unitId}"`);
-    if (!unit.active) throw new AdminInputError(`unit "${o.unitId}" is not active`);
+    if (!unit) throw new AdminInputError(`unknown unit "${o.unitId}"`, 'invalid', ['unitId']);
+    if (!unit.active) throw new AdminInputError(`unit "${o.unitId}" is not active`, 'invalid', ['unitId']);
   }
   const from = { role: user.role, unitId: user.unit_id };
   const to = { role, unitId };
   if (from.role === to.role && from.unitId === to.unitId) return { changed: false, from, to };
   await conn(em).execute(`update users set role = ?, unit_id = ? where id = ?`, [role, unitId, o.userId]);
   await recordAudit(em, {
-    ...CLI_ACTOR,
+    ...(o.actor ?? CLI_ACTOR),
     action: 'user.role_change',
     target: `user:${o.userId}`,
     details: { from, to },
@@ -227,17 +265,19 @@ export async function setUserPassword(
   userId: string,
   password: string,
   how: 'set' | 'reset' = 'set',
+  actor: AdminActor = CLI_ACTOR,
 ): Promise<void> {
   const checked = passwordSchema.safeParse(password);
-  if (!checked.success) throw new AdminInputError(`password: ${checked.error.issues[0]?.message}`);
+  if (!checked.success)
+    throw new AdminInputError(`password: ${checked.error.issues[0]?.message}`, 'invalid', ['password']);
   const [user] = await conn(em).execute<{ active: boolean }[]>(`select active from users where id = ?`, [
     userId,
   ]);
-  if (!user) throw new AdminInputError(`unknown user "${userId}"`);
-  if (!user.active) throw new AdminInputError(`user "${userId}" is deactivated`);
+  if (!user) throw new AdminInputError(`unknown user "${userId}"`, 'not_found');
+  if (!user.active) throw new AdminInputError(`user "${userId}" is deactivated`, 'conflict');
   await setPassword(em, userId, password);
   await recordAudit(em, {
-    ...CLI_ACTOR,
+    ...actor,
     action: 'password.set',
     target: `user:${userId}`,
     details: { how },
@@ -245,8 +285,12 @@ export async function setUserPassword(
 }
 
 /** Generates a new password for a user, sets it, and returns it (to be shown once). */
-export async function resetUserPassword(em: EntityManager, userId: string): Promise<string> {
+export async function resetUserPassword(
+  em: EntityManager,
+  userId: string,
+  actor: AdminActor = CLI_ACTOR,
+): Promise<string> {
   const password = generatePassword();
-  await setUserPassword(em, userId, password, 'reset');
+  await setUserPassword(em, userId, password, 'reset', actor);
   return password;
 }

@@ -110,6 +110,13 @@ const COORD_PLAIN = plain({
   unit_officer: 403,
   police_liaison: 403,
 });
+const ADMIN_ONLY = plain({
+  coordinator: 403,
+  leader: 403,
+  admin: 'ok',
+  unit_officer: 403,
+  police_liaison: 403,
+});
 const LEDGER_READ = plain({
   coordinator: 'ok',
   leader: 'ok',
@@ -226,6 +233,7 @@ export const EXPECTED: Record<string, Row> = {
   'GET /me': EVERYONE,
   'GET /me/notifications': EVERYONE,
   'GET /escalations': LEADERSHIP_READ,
+  'GET /escalations/:eid': LEADERSHIP_READ,
   'POST /escalations/:eid/acknowledgement': plain({
     coordinator: 403,
     leader: 'ok',
@@ -257,6 +265,14 @@ export const EXPECTED: Record<string, Row> = {
     unit_officer: 403,
     police_liaison: 403,
   }),
+  // users, passwords and API tokens (the admin's pages)
+  'GET /users': ADMIN_ONLY,
+  'POST /users': ADMIN_ONLY,
+  'PATCH /users/:userId': ADMIN_ONLY,
+  'POST /users/:userId/password-reset': ADMIN_ONLY,
+  'GET /tokens': ADMIN_ONLY,
+  'POST /tokens': ADMIN_ONLY,
+  'DELETE /tokens/:tokenId': ADMIN_ONLY,
   // ledger and reports
   'GET /ledger/risks': LEDGER_READ,
   'GET /ledger/key-clues': LEDGER_READ,
@@ -323,6 +339,9 @@ let s: ApiSuite;
 let clueA: { id: string; ref: string };
 let clueB: { id: string; ref: string };
 let campaignId: string;
+/** A user and a token of its for the admin routes to act on (the admin's reset and revoke are real). */
+const matrixUser = 'u-matrix-target';
+let matrixTokenId: string;
 let calls = 0;
 
 beforeAll(async () => {
@@ -338,6 +357,29 @@ beforeAll(async () => {
     keyArea: 'e_commerce',
   });
   await referClue(s, clueA.id, 'u-tushan');
+  // Escalation 1 (the `:eid` every escalation route names), on clue A.
+  const [esc] = await s.db.q<{ id: number }[]>(
+    `insert into escalations (key, owner_type, owner_id, owner_ref, clock_id, task, unit_id, level, due_at, escalated_at, status)
+     values ('matrix', 'clue', ?, ?, 'verification-1', 'verification', 'tushan-scenic-area', 2, now() - interval '3 days', now(), 'open') returning id`,
+    [clueA.id, clueA.ref],
+  );
+  expect(esc?.id).toBe(1);
+  expectStatus(
+    await s.call('u-admin', 'POST', '/api/v1/users', {
+      id: matrixUser,
+      name: 'Matrix Target',
+      email: 'matrix-target@district.local',
+      role: 'leader',
+    }),
+    201,
+    'matrix user',
+  );
+  const t = expectStatus(
+    await s.call('u-admin', 'POST', '/api/v1/tokens', { userId: matrixUser, label: 'matrix' }),
+    201,
+    'matrix token',
+  );
+  matrixTokenId = (t.body as { id: string }).id;
   if (ROUTES.some((r) => r.path.startsWith('/campaigns'))) {
     const c = expectStatus(
       await s.call('u-coordinator', 'POST', '/api/v1/campaigns', {
@@ -438,7 +480,13 @@ function casesFor(r: RouteDef, row: Row): Case[] {
     return cases;
   }
   // Plain routes naming a unit (/units/:unitId) name the unit officer's own: only the role decides.
-  const params = { ...base, id: clueA.id, unitId: 'tushan-scenic-area' };
+  const params = {
+    ...base,
+    id: clueA.id,
+    unitId: 'tushan-scenic-area',
+    userId: matrixUser,
+    tokenId: matrixTokenId,
+  };
   return (Object.keys(USERS) as (keyof typeof USERS)[]).map((role) => ({
     name: role,
     user: USERS[role],
@@ -460,7 +508,14 @@ describe('authorization matrix', () => {
     const owned = r.ownership === 'clue' ? 'clue' : r.ownership === 'campaign' ? 'campaign' : 'plain';
     expect(`${name} is a ${row.kind} row`).toBe(`${name} is a ${owned} row`);
     const mismatches: string[] = [];
-    const params = { id: clueA.id, mid: 'm1', eid: '1', unitId: 'tushan-scenic-area' };
+    const params = {
+      id: clueA.id,
+      mid: 'm1',
+      eid: '1',
+      unitId: 'tushan-scenic-area',
+      userId: matrixUser,
+      tokenId: matrixTokenId,
+    };
     // Nobody gets anywhere without a valid token.
     for (const [what, auth] of [
       ['no token', ''],
