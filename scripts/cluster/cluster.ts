@@ -28,7 +28,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { freePort, waitForPort } from '../../src/temporal/dev-server';
-import { ensureSearchAttributes } from '../../src/temporal/client';
+import { ensureSearchAttributes, INDEXED_VALUE_TYPE } from '../../src/temporal/client';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import {
   LOCAL_PG_URL,
@@ -441,15 +441,25 @@ function sqlTool(pgUrl: string, db: string, args: string[]): { ok: boolean; out:
 }
 
 /** As the admin-tools job in docker-compose.yml: create + setup-schema once, update-schema always. */
-function setupSchema(pgUrl: string, db: string, kind: 'temporal' | 'visibility', log: Log): void {
-  const created = sqlTool(pgUrl, db, ['create-database']);
-  if (created.ok) {
-    const s = sqlTool(pgUrl, db, ['setup-schema', '-v', '0.0']);
-    if (!s.ok) throw new Error(`temporal-sql-tool setup-schema ${db}:\n${s.out}`);
+async function setupSchema(
+  pgUrl: string,
+  db: string,
+  kind: 'temporal' | 'visibility',
+  log: Log,
+): Promise<void> {
+  const exists = await withPg(
+    pgUrl,
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [db])).rowCount === 1,
+  );
+  if (!exists) {
+    for (const step of [['create-database'], ['setup-schema', '-v', '0.0']]) {
+      const r = sqlTool(pgUrl, db, step);
+      if (!r.ok) throw new Error(`temporal-sql-tool ${step[0]} ${db}:\n${r.out}`);
+    }
   }
   const u = sqlTool(pgUrl, db, ['update-schema', '-d', path.join(SCHEMA_DIR, kind, 'versioned')]);
   if (!u.ok) throw new Error(`temporal-sql-tool update-schema ${db}:\n${u.out}`);
-  log(`schema ${kind} ready in database ${db}${created.ok ? ' (created)' : ''}`);
+  log(`schema ${kind} ${exists ? 'up to date' : 'created'} in database ${db}`);
 }
 
 // ---- Temporal server ------------------------------------------------------------------------------
@@ -565,6 +575,16 @@ async function prepareNamespace(address: string, log: Log): Promise<void> {
       },
       { timeoutMs: 60_000 },
     );
+    // A namespace registered before with another type would reject every upsert: say so now.
+    const listed = await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE });
+    const wrong = SEARCH_ATTRIBUTES.filter(
+      (sa) => listed.customAttributes?.[sa.name] !== INDEXED_VALUE_TYPE[sa.type],
+    );
+    if (wrong.length) {
+      throw new Error(
+        `search attributes registered with the wrong type: ${wrong.map((sa) => `${sa.name} is ${listed.customAttributes?.[sa.name]}, not ${INDEXED_VALUE_TYPE[sa.type]}`).join('; ')} (npm run cluster:down -- --drop starts afresh)`,
+      );
+    }
     // Queryable on SQL visibility (the query converter reads the same cache).
     await waitUntil(
       'visibility queries on every search attribute',
@@ -643,21 +663,34 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
       log(`shards ${previous.shards} → ${shards}: recreating ${dbs.temporal} and ${dbs.visibility}`);
       await dropDatabases(pg.url, [dbs.temporal, dbs.visibility]);
     }
-    setupSchema(pg.url, dbs.temporal, 'temporal', log);
-    setupSchema(pg.url, dbs.visibility, 'visibility', log);
+    await setupSchema(pg.url, dbs.temporal, 'temporal', log);
+    await setupSchema(pg.url, dbs.visibility, 'visibility', log);
 
     // temporal-server, every port on 127.0.0.1.
     const prevPorts = readJson<Record<string, number>>(path.join(dir, 'ports.json')) ?? {};
-    const want = o.frontendPort ?? envInt('CLUSTER_FRONTEND_PORT', 0, 0, 65535);
-    const frontend = want || (await portFor(prevPorts.frontend ?? 7233));
+    // Below 32768: the server records its gRPC and membership ports in a smallint column.
+    const taken = new Set<number>();
+    const low = async (from: number) => {
+      for (let p = from; p < 32768; p++) {
+        if (!taken.has(p) && (await isFree(p))) {
+          taken.add(p);
+          return p;
+        }
+      }
+      throw new Error(`no free port between ${from} and 32767`);
+    };
+    const want = o.frontendPort ?? envInt('CLUSTER_FRONTEND_PORT', 0, 0, 32767);
+    const frontend = want || (await low(prevPorts.frontend ?? 7233));
+    taken.add(frontend);
+    // The development-sql layout (7233–7239, 6933–6939) where free, else the next free ports.
     const ports = {
       frontend,
-      frontendHttp: await freePort(),
-      history: await freePort(),
-      matching: await freePort(),
-      worker: await freePort(),
-      metrics: await freePort(),
-      membership: [await freePort(), await freePort(), await freePort(), await freePort()],
+      history: await low(7234),
+      matching: await low(7235),
+      worker: await low(7239),
+      frontendHttp: await low(7243),
+      membership: [await low(6933), await low(6934), await low(6935), await low(6939)],
+      metrics: await low(8000),
     };
     const dynamicConfigFile = path.join(dir, 'dynamicconfig.yaml');
     const extraDc = process.env.CLUSTER_DYNAMIC_CONFIG
@@ -694,7 +727,13 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
       'temporal-server',
       async () => {
         await waitForPort(frontend, '127.0.0.1', 1000);
-        return true;
+        const c = await Connection.connect({ address: `127.0.0.1:${frontend}`, connectTimeout: 2000 });
+        try {
+          await c.workflowService.getSystemInfo({});
+          return true;
+        } finally {
+          await c.close();
+        }
       },
       { pid: pids.temporal, logFile: logs.temporal },
     );
