@@ -5,7 +5,20 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Button, Card, DatePicker, Form, Input, Pagination, Select, Space, Spin, Tag } from 'antd';
+import {
+  Button,
+  Card,
+  Collapse,
+  DatePicker,
+  Form,
+  Grid,
+  Input,
+  Pagination,
+  Select,
+  Space,
+  Spin,
+  Tag,
+} from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ok, type Schemas } from '../api/client';
@@ -71,6 +84,7 @@ export default function Ledger() {
   const unitName = useUnitName();
   const [sp, setSp] = useSearchParams();
   const [form] = Form.useForm<FilterFields>();
+  const phone = !Grid.useBreakpoint().md;
   const spec = KINDS[kind as keyof typeof KINDS] as (typeof KINDS)[keyof typeof KINDS] | undefined;
   const filters = filtersOf(sp);
   const page = Math.max(1, Number(sp.get('page') ?? '1') || 1);
@@ -122,6 +136,60 @@ export default function Ledger() {
   );
   const totals = q.data?.totals;
 
+  const filterForm = (
+    <Form<FilterFields>
+      form={form}
+      name="ledger-filters"
+      layout="vertical"
+      initialValues={{
+        ...filters,
+        from: filters.from ? dayjs(filters.from) : null,
+        to: filters.to ? dayjs(filters.to) : null,
+      }}
+      onFinish={apply}
+      style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, alignItems: 'flex-end' }}
+    >
+      <Form.Item name="q" label={t('web.ledger.q')} style={{ marginBottom: 8 }}>
+        <Input allowClear maxLength={100} style={{ width: 200 }} />
+      </Form.Item>
+      {select('stage', 'web.ledger.stage', opts('stage', CLUE_STAGES))}
+      {select('grade', 'web.ledger.grade', opts('grade', GRADES))}
+      {select(
+        'unit',
+        'web.fact.leadUnit',
+        (units.data?.items ?? []).map((u) => ({
+          value: u.id,
+          label: locale === 'en' ? u.nameEn : u.nameZh,
+        })),
+      )}
+      {select('keyArea', 'web.fact.keyArea', opts('keyArea', KEY_AREAS))}
+      {select('behaviour', 'web.fact.behaviours', opts('keyBehaviour', KEY_BEHAVIOURS))}
+      {select('sourceChannel', 'web.fact.source', opts('sourceChannel', SOURCE_CHANNELS))}
+      {select('overdue', 'web.ledger.overdue', [
+        { value: 'true', label: t('web.ledger.overdueYes') },
+        { value: 'false', label: t('web.ledger.overdueNo') },
+      ])}
+      <Form.Item name="from" label={t('web.ledger.from')} style={{ marginBottom: 8 }}>
+        <DatePicker style={{ width: 150 }} />
+      </Form.Item>
+      <Form.Item name="to" label={t('web.ledger.to')} style={{ marginBottom: 8 }}>
+        <DatePicker style={{ width: 150 }} />
+      </Form.Item>
+      <Space style={{ marginBottom: 8 }}>
+        <Button type="primary" htmlType="submit" data-testid="apply-filters">
+          {t('web.ledger.apply')}
+        </Button>
+        <Button
+          onClick={() => {
+            form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, undefined])));
+            setSp(new URLSearchParams());
+          }}
+        >
+          {t('web.ledger.reset')}
+        </Button>
+      </Space>
+    </Form>
+  );
   return (
     <Card
       title={<PageTitle>{t(spec.title)}</PageTitle>}
@@ -136,58 +204,20 @@ export default function Ledger() {
         </Space>
       }
     >
-      <Form<FilterFields>
-        form={form}
-        name="ledger-filters"
-        layout="vertical"
-        initialValues={{
-          ...filters,
-          from: filters.from ? dayjs(filters.from) : null,
-          to: filters.to ? dayjs(filters.to) : null,
-        }}
-        onFinish={apply}
-        style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, alignItems: 'flex-end' }}
-      >
-        <Form.Item name="q" label={t('web.ledger.q')} style={{ marginBottom: 8 }}>
-          <Input allowClear maxLength={100} style={{ width: 200 }} />
-        </Form.Item>
-        {select('stage', 'web.ledger.stage', opts('stage', CLUE_STAGES))}
-        {select('grade', 'web.ledger.grade', opts('grade', GRADES))}
-        {select(
-          'unit',
-          'web.fact.leadUnit',
-          (units.data?.items ?? []).map((u) => ({
-            value: u.id,
-            label: locale === 'en' ? u.nameEn : u.nameZh,
-          })),
-        )}
-        {select('keyArea', 'web.fact.keyArea', opts('keyArea', KEY_AREAS))}
-        {select('behaviour', 'web.fact.behaviours', opts('keyBehaviour', KEY_BEHAVIOURS))}
-        {select('sourceChannel', 'web.fact.source', opts('sourceChannel', SOURCE_CHANNELS))}
-        {select('overdue', 'web.ledger.overdue', [
-          { value: 'true', label: t('web.ledger.overdueYes') },
-          { value: 'false', label: t('web.ledger.overdueNo') },
-        ])}
-        <Form.Item name="from" label={t('web.ledger.from')} style={{ marginBottom: 8 }}>
-          <DatePicker style={{ width: 150 }} />
-        </Form.Item>
-        <Form.Item name="to" label={t('web.ledger.to')} style={{ marginBottom: 8 }}>
-          <DatePicker style={{ width: 150 }} />
-        </Form.Item>
-        <Space style={{ marginBottom: 8 }}>
-          <Button type="primary" htmlType="submit" data-testid="apply-filters">
-            {t('web.ledger.apply')}
-          </Button>
-          <Button
-            onClick={() => {
-              form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, undefined])));
-              setSp(new URLSearchParams());
-            }}
-          >
-            {t('web.ledger.reset')}
-          </Button>
-        </Space>
-      </Form>
+      {phone ? (
+        <Collapse
+          size="small"
+          items={[
+            {
+              key: 'filters',
+              label: t('web.ledger.filters', { n: Object.keys(filters).length }),
+              children: filterForm,
+            },
+          ]}
+        />
+      ) : (
+        filterForm
+      )}
       {totals && (
         <Space wrap style={{ margin: '8px 0 12px' }} data-testid="ledger-totals" data-count={totals.count}>
           <Tag>{t('web.ledger.count', { n: totals.count })}</Tag>
@@ -198,41 +228,67 @@ export default function Ledger() {
         </Space>
       )}
       <Spin spinning={q.isFetching}>
-        <SimpleTable<LedgerRow>
-          rows={q.data?.items ?? []}
-          rowKey={(r) => r.id}
-          rowProps={(r) => ({ 'data-testid': 'ledger-row', 'data-ref': r.ref })}
-          columns={[
-            {
-              key: 'ref',
-              title: t('web.ledger.ref'),
-              render: (r) => (
-                <Link to={pathTo({ page: 'clue', clueId: r.id })} style={{ whiteSpace: 'nowrap' }}>
-                  {r.ref}
-                </Link>
-              ),
-            },
-            { key: 'subject', title: t('web.intake.subjectName'), render: (r) => r.subjectName },
-            { key: 'grade', title: t('web.ledger.grade'), render: (r) => label('grade', r.grade) },
-            { key: 'stage', title: t('web.ledger.stage'), render: (r) => label('stage', r.stage) },
-            { key: 'unit', title: t('web.fact.leadUnit'), render: (r) => unitName(r.leadUnitId) },
-            {
-              key: 'amount',
-              title: t('web.fact.amount'),
-              render: (r) => t('web.fact.amountValue', { amount: r.amountCny / 10_000 }),
-            },
-            {
-              key: 'level',
-              title: t('web.myWork.level'),
-              render: (r) => <Level level={r.overdueLevel} />,
-            },
-            {
-              key: 'registered',
-              title: t('web.fact.registered'),
-              render: (r) => <Muted>{r.registeredAt.slice(0, 10)}</Muted>,
-            },
-          ]}
-        />
+        {phone ? (
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+            {(q.data?.items ?? []).map((r) => (
+              <li
+                key={r.id}
+                data-testid="ledger-row"
+                data-ref={r.ref}
+                style={{ padding: '12px 0', borderBottom: '1px solid rgba(5,5,5,0.06)' }}
+              >
+                <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+                  <Link to={pathTo({ page: 'clue', clueId: r.id })}>
+                    {r.ref} · {r.subjectName}
+                  </Link>
+                  <Space wrap size={[8, 4]}>
+                    <Tag>{label('grade', r.grade)}</Tag>
+                    <Tag>{label('stage', r.stage)}</Tag>
+                    <Muted>{unitName(r.leadUnitId)}</Muted>
+                    <Muted>{t('web.fact.amountValue', { amount: r.amountCny / 10_000 })}</Muted>
+                    <Level level={r.overdueLevel} />
+                  </Space>
+                </Space>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <SimpleTable<LedgerRow>
+            rows={q.data?.items ?? []}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-testid': 'ledger-row', 'data-ref': r.ref })}
+            columns={[
+              {
+                key: 'ref',
+                title: t('web.ledger.ref'),
+                render: (r) => (
+                  <Link to={pathTo({ page: 'clue', clueId: r.id })} style={{ whiteSpace: 'nowrap' }}>
+                    {r.ref}
+                  </Link>
+                ),
+              },
+              { key: 'subject', title: t('web.intake.subjectName'), render: (r) => r.subjectName },
+              { key: 'grade', title: t('web.ledger.grade'), render: (r) => label('grade', r.grade) },
+              { key: 'stage', title: t('web.ledger.stage'), render: (r) => label('stage', r.stage) },
+              { key: 'unit', title: t('web.fact.leadUnit'), render: (r) => unitName(r.leadUnitId) },
+              {
+                key: 'amount',
+                title: t('web.fact.amount'),
+                render: (r) => t('web.fact.amountValue', { amount: r.amountCny / 10_000 }),
+              },
+              {
+                key: 'level',
+                title: t('web.myWork.level'),
+                render: (r) => <Level level={r.overdueLevel} />,
+              },
+              {
+                key: 'registered',
+                title: t('web.fact.registered'),
+                render: (r) => <Muted>{r.registeredAt.slice(0, 10)}</Muted>,
+              },
+            ]}
+          />
+        )}
       </Spin>
       {totals && totals.count > PAGE && (
         <Pagination

@@ -5,7 +5,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useParams } from 'react-router';
-import { Card, Col, Descriptions, Form, Input, Row, Space, Tag } from 'antd';
+import { Card, Col, Descriptions, Form, Grid, Input, Row, Space, Tag } from 'antd';
 import { api, ok, type Schemas } from '../api/client';
 import { StepForm, req } from '../app/forms';
 import { Muted, PageTitle } from '../app/text';
@@ -52,6 +52,7 @@ const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, u
 function PackageView({ p }: { p: Package }) {
   const { t, label, when } = useT();
   const unitName = useUnitName();
+  const phone = !Grid.useBreakpoint().md;
   const pkg = p.package;
   const clue = obj(pkg.clue);
   const verification = obj(pkg.verification);
@@ -62,6 +63,8 @@ function PackageView({ p }: { p: Package }) {
       column={1}
       size="small"
       bordered
+      // A phone reads label above value: the label column would squeeze the text.
+      layout={phone ? 'vertical' : 'horizontal'}
       items={[
         { key: 'reason', label: t('web.form.referralReason'), children: str(pkg.reason) },
         { key: 'subject', label: t('web.intake.subjectName'), children: str(clue.subject_name) },
