@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { freePort, waitForPort } from '../../src/temporal/dev-server';
 import { ensureSearchAttributes, INDEXED_VALUE_TYPE } from '../../src/temporal/client';
@@ -814,17 +815,31 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
     });
     state.apiUrl = `${apiUrl}/api/v1`;
     for (let i = 1; i <= workers; i++) {
-      const file = path.join(dir, `worker-${i}.log`);
-      logs[`worker-${i}`] = file;
-      const offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
+      logs[`worker-${i}`] = path.join(dir, `worker-${i}.log`);
       const [, workerArgs] = tsx('workers/main.ts');
-      const pid = daemon(node, [...workerArgs], file, appEnv);
-      pids.workers.push(pid);
-      save();
-      await waitUntil(`worker ${i}`, async () => readFrom(file, offset).includes('"worker running"'), {
-        pid,
-        logFile: file,
-      });
+      pids.workers.push(daemon(node, [...workerArgs], logs[`worker-${i}`]!, appEnv));
+    }
+    save();
+    // Ready = polling: the SDK's default identity is `<pid>@<host>`.
+    const taskQueue = appEnv.TEMPORAL_TASK_QUEUE || 'disposal';
+    const probeConn = await Connection.connect({ address: temporalAddress });
+    try {
+      for (const [i, pid] of pids.workers.entries()) {
+        await waitUntil(
+          `worker ${i + 1}`,
+          async () => {
+            const r = await probeConn.workflowService.describeTaskQueue({
+              namespace: NAMESPACE,
+              taskQueue: { name: taskQueue },
+              taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            });
+            return (r.pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
+          },
+          { pid, logFile: logs[`worker-${i + 1}`] },
+        );
+      }
+    } finally {
+      await probeConn.close();
     }
     save();
     log(
@@ -835,18 +850,6 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
     save();
     await stopPids(pids, log).catch(() => undefined);
     throw err;
-  }
-}
-
-function readFrom(file: string, offset: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.max(0, size - offset));
-    fs.readSync(fd, buf, 0, buf.length, offset);
-    return buf.toString('utf8');
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
