@@ -488,6 +488,32 @@ describe('coordinator and police pages: screenshots, languages, the phone', () =
     await ctx.close();
   });
 
+  test('given the campaign list, when the coordinator sets up a campaign for a year with two units, then its progress page lists exactly those units', async () => {
+    const { ctx, page } = await as(COORDINATOR, '/campaigns');
+    await page.getByTestId('new-campaign').click();
+    await page.waitForURL(`${w.app.url}/campaigns/new`);
+    await page.getByLabel('名称').fill('2028年涂山片区专项排查');
+    await page.getByLabel('年度').fill('2028');
+    await pick(page, '参与单位', '涂山风景区');
+    await pick(page, '参与单位', '长淮街道');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('submit-campaign').click();
+    await page.waitForURL(/\/campaigns\/(?!new)[^/]+$/, { timeout: 20_000 });
+    await page.getByText('2028年涂山片区专项排查').waitFor();
+    const id = page.url().split('/').pop()!;
+    const c = await w.app.call('u-coordinator', 'GET', `/api/v1/campaigns/${id}`);
+    expect(c.body.name).toBe('2028年涂山片区专项排查');
+    expect(c.body.phases.summaryReportDue).toMatch(/^2028-07-1[23]T/);
+    await eventually(async () => {
+      const p = await w.app.call('u-coordinator', 'GET', `/api/v1/campaigns/${id}/progress`);
+      expect(p.body.units.map((u: { unitId: string }) => u.unitId).sort()).toEqual([
+        'changhuai-town',
+        'tushan-scenic-area',
+      ]);
+    }, 20_000);
+    await ctx.close();
+  });
+
   test('no page logged a console error or threw', () => {
     expect(w.consoleErrors).toEqual([]);
   });

@@ -115,6 +115,7 @@ export default function CampaignNew() {
         <Form.Item name="unitIds" label={t('web.campaignNew.units')}>
           <Select
             mode="multiple"
+            showSearch={{ optionFilterProp: 'label' }}
             options={unitOptions}
             loading={units.isLoading}
             placeholder={t('web.campaignNew.unitsDefault')}
