@@ -13,7 +13,7 @@ export const WEB_DIST = path.resolve(__dirname, '..', '..', 'web', 'dist');
 const BUILD_HINT = 'the web app is not built: run `npm run build:web`';
 
 /** Paths the page never answers, whatever the Accept header says. */
-const NOT_PAGES = /^\/(api|healthz|readyz|metrics|dashboard)(\/|$)/;
+const NOT_PAGES = /^\/(api|healthz|readyz|metrics)(\/|$)/;
 
 /** Stops start-up when the build is missing, naming the command that makes it. */
 export function requireWebBuild(dist = WEB_DIST): void {
@@ -21,6 +21,8 @@ export function requireWebBuild(dist = WEB_DIST): void {
 }
 
 export function webPages(app: express.Express, dist = WEB_DIST): void {
+  // The old leadership dashboard's address: its work is the escalations page now.
+  app.get(['/dashboard', '/dashboard/'], (_req: Request, res: Response) => res.redirect(301, '/escalations'));
   app.use(
     '/assets',
     express.static(path.join(dist, 'assets'), {

@@ -47,11 +47,13 @@ export async function startWorkbench(o: {
   database: string;
   taskQueue: string;
   people: Person[];
+  /** Configuration for the app (e.g. a seconds-scale DEADLINE_POLICY, SIGN_IN_BACKOFF_MS). */
+  configEnv?: Record<string, string>;
 }): Promise<Workbench> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
     throw new Error(`the web app is not built (${WEB_DIST}): run npm run build:web`);
   const [env, db, smtp] = await Promise.all([devServerEnv(), freshDatabase(o.database), startSmtp()]);
-  const app = await startTestApp({ env, db, smtp, taskQueue: o.taskQueue });
+  const app = await startTestApp({ env, db, smtp, taskQueue: o.taskQueue, configEnv: o.configEnv });
   for (const p of o.people) {
     if (!(await setPassword(db.orm.em.fork() as EntityManager, p.username, p.password)))
       throw new Error(`no seeded user ${p.username}`);

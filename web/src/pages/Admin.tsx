@@ -49,6 +49,8 @@ function OneTime({
       open={secret !== null}
       title={secret?.title}
       onCancel={onClose}
+      // Gone from the page once closed: the secret is shown this once.
+      destroyOnHidden
       footer={
         <Button type="primary" onClick={onClose} data-testid="close-secret">
           {t('web.admin.secretDone')}

@@ -37,7 +37,9 @@ export default function SignIn() {
       void navigate(next ?? homeOf(who.role), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && (err.status === 423 || err.status === 429)) {
-        const until = typeof err.problem.until === 'string' ? err.problem.until : null;
+        // The API names the end of a lockout `lockedUntil` (429 account-locked).
+        const raw = err.problem.lockedUntil ?? err.problem.until;
+        const until = typeof raw === 'string' ? raw : null;
         setError(until ? t('web.signIn.lockedUntil', { until: when(until) }) : t('web.signIn.locked'));
       } else if (err instanceof ApiError && (err.status === 401 || err.status === 422)) {
         setError(t('web.signIn.wrong'));

@@ -4,5 +4,4 @@ export { default as notify } from './notify.json';
 export { default as labels } from './labels.json';
 export { default as ledger } from './ledger.json';
 export { default as report } from './report.json';
-export { default as dashboard } from './dashboard.json';
 export { default as web } from './web.json';
