@@ -10,48 +10,35 @@
  * artifacts/screenshots/ (git-ignored). No console errors are allowed, apart from Chromium's own
  * "Failed to load resource" line for the 401/404 answers these journeys ask for on purpose.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BrowserContext, Page } from 'playwright-core';
+import { eventually, type TestDb } from '../helpers/services';
+import { intakeBody, type TestApp } from '../helpers/app';
 import {
-  devServerEnv,
-  eventually,
-  freshDatabase,
-  startSmtp,
-  type TestDb,
-  type TestSmtp,
-} from '../helpers/services';
-import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
-import { launchChromium } from '../helpers/chromium';
-import { setPassword } from '../../src/auth/passwords';
-import { WEB_DIST } from '../../api/pages/web';
+  DESKTOP,
+  PHONE,
+  fitsWidth,
+  pickTime,
+  shot,
+  signIn as signInAs,
+  stageOf,
+  startWorkbench,
+  type Person,
+  type Workbench,
+} from '../helpers/browser';
 
-const SHOTS = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
-const OFFICER = { username: 'u-tushan', password: 'tushan officer passphrase 1' };
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
+const OFFICER: Person = { username: 'u-tushan', password: 'tushan officer passphrase 1' };
 
-let env: TestWorkflowEnvironment;
+let wb: Workbench;
 let db: TestDb;
-let smtp: TestSmtp;
 let app: TestApp;
-let browser: Browser;
 let ours: { id: string; ref: string };
 let theirs: { id: string; ref: string };
 /** A second clue of the officer's unit that stays in verification: My work always has a row. */
 let waiting: { id: string; ref: string };
-const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html')))
-    throw new Error(`the web app is not built (${WEB_DIST}): run npm run build:web`);
-  [env, db, smtp] = await Promise.all([devServerEnv(), freshDatabase('workbench_test'), startSmtp()]);
-  app = await startTestApp({ env, db, smtp, taskQueue: 'workbench-it' });
-  expect(await setPassword(db.orm.em.fork() as EntityManager, OFFICER.username, OFFICER.password)).toBe(true);
-  browser = await launchChromium();
-  fs.mkdirSync(SHOTS, { recursive: true });
+  wb = await startWorkbench({ database: 'workbench_test', taskQueue: 'workbench-it', people: [OFFICER] });
+  ({ db, app } = wb);
 
   const a = await app.call('u-coordinator', 'POST', '/api/v1/clues', intakeBody());
   expect(a.status).toBe(201);
@@ -87,51 +74,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await Promise.all([env?.teardown(), db?.close(), smtp?.close()]);
+  await wb?.close();
 });
 
-async function newPage(viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      consoleErrors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
-  return { ctx, page };
-}
-
-async function signIn(page: Page, who = OFFICER) {
-  await page.getByLabel('用户名').fill(who.username);
-  await page.getByLabel('密码').fill(who.password);
-  await page.locator('button[type=submit]').click();
-}
-
-/** Types a date and time into an antd DatePicker and confirms it with the picker's OK button. */
-async function pickTime(page: Page, label: string, value: string) {
-  await page.getByLabel(label).click();
-  await page.getByLabel(label).fill(value);
-  await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
-  await expect(page.getByLabel(label).inputValue()).resolves.toBe(value);
-}
-
-const stageOf = (page: Page) => page.getByTestId('stage').getAttribute('data-stage');
-
-/** Nothing on the page is wider than the phone: every action is reachable without sideways scrolling. */
-async function fitsWidth(page: Page, width: number) {
-  const scroll = await page.evaluate(
-    () =>
-      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-        .documentElement.scrollWidth,
-  );
-  expect(scroll).toBeLessThanOrEqual(width);
-}
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const newPage = (viewport = DESKTOP) => wb.newPage(viewport);
+const signIn = (page: Page, who: Person = OFFICER) => signInAs(page, who);
 
 describe('workbench: serving', () => {
   const get = (p: string, accept = 'text/html,application/xhtml+xml') =>
@@ -459,6 +406,6 @@ describe('workbench: deep links, language and the phone', () => {
   });
 
   test('no page logged a console error or threw', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(wb.consoleErrors).toEqual([]);
   });
 });
