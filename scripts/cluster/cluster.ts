@@ -60,42 +60,51 @@ const defaultLog: Log = (l) => process.stdout.write(`${l}\n`);
 
 // ---- build ----------------------------------------------------------------------------------------
 
+/** The binaries of the pinned version are in the cache (a build would be a no-op). */
+export function isBuilt(): boolean {
+  const stamp = path.join(BIN_CACHE, 'VERSION');
+  return (
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, 'utf8').trim() === TEMPORAL_SERVER_VERSION &&
+    ['temporal-server', 'temporal-sql-tool'].every((b) => fs.existsSync(path.join(BIN_CACHE, 'bin', b)))
+  );
+}
+
 /**
  * go install temporal-server and temporal-sql-tool at the pinned version into BIN_CACHE (with the
  * PostgreSQL schema files of the same module) and link .tools/cluster to it. A no-op when present.
  */
-export function build(log: Log = defaultLog): { built: boolean; seconds: number } {
+export async function build(log: Log = defaultLog): Promise<{ built: boolean; seconds: number }> {
   const stamp = path.join(BIN_CACHE, 'VERSION');
-  const ready = () =>
-    fs.existsSync(stamp) &&
-    fs.readFileSync(stamp, 'utf8').trim() === TEMPORAL_SERVER_VERSION &&
-    ['temporal-server', 'temporal-sql-tool'].every((b) => fs.existsSync(path.join(BIN_CACHE, 'bin', b)));
   let built = false;
   const t0 = Date.now();
-  if (!ready()) {
+  if (!isBuilt()) {
     const go = spawnSync('go', ['version'], { encoding: 'utf8' });
     if (go.error || go.status !== 0) {
       throw new Error(
         `cluster build: Go is needed to build temporal-server ${TEMPORAL_SERVER_VERSION} from source ` +
           `(go install ${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}); install Go ≥ 1.26 ` +
-          `(https://go.dev/dl/ or apt-get install golang-go) and retry: ${go.error?.message ?? go.stderr}`,
+          `(https://go.dev/dl/; Debian 12's golang-go is too old) and retry: ${go.error?.message ?? go.stderr}`,
       );
     }
     log(`building temporal-server ${TEMPORAL_SERVER_VERSION} with ${go.stdout.trim()} into ${BIN_CACHE}`);
     const gobin = path.join(BIN_CACHE, 'gobin');
     fs.mkdirSync(gobin, { recursive: true });
-    const r = spawnSync(
+    // Asynchronous, so a caller's own time limit (a jest timeout) still applies during the build.
+    const child = spawn(
       'go',
       [
         'install',
         `${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
         `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
       ],
-      { stdio: 'inherit', env: { ...process.env, GOBIN: gobin } },
+      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GOBIN: gobin } },
     );
-    if (r.error || r.status !== 0) {
-      throw new Error(`cluster build: go install failed (${r.error?.message ?? `exit ${r.status}`})`);
-    }
+    const code = await new Promise<number | string>((resolve) => {
+      child.once('error', (err) => resolve(err.message));
+      child.once('exit', (c, sig) => resolve(c ?? sig ?? 'killed'));
+    });
+    if (code !== 0) throw new Error(`cluster build: go install failed (${code})`);
     const bin = path.join(BIN_CACHE, 'bin');
     fs.mkdirSync(bin, { recursive: true });
     fs.renameSync(path.join(gobin, 'server'), path.join(bin, 'temporal-server'));
@@ -627,7 +636,7 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
       `a cluster is already running from ${dir} (pids ${running.join(', ')}); run npm run cluster:down`,
     );
   }
-  build(log);
+  await build(log);
   const shards = o.shards ?? envInt('CLUSTER_SHARDS', 4, 1, 1024);
   const workers = o.workers ?? envInt('WORKERS', 1, 1, 16);
   const prefix = o.dbPrefix ?? process.env.CLUSTER_DB_PREFIX ?? '';
@@ -972,7 +981,7 @@ function status(dir?: string): void {
 async function main(): Promise<void> {
   const cmd = process.argv[2];
   if (cmd === 'build') {
-    build();
+    await build();
   } else if (cmd === 'up') {
     const s = await up();
     defaultLog(

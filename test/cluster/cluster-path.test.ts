@@ -10,7 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { down, TEMPORAL_SERVER_VERSION, up, type ClusterState } from '../../scripts/cluster/cluster';
+import {
+  build,
+  down,
+  isBuilt,
+  TEMPORAL_SERVER_VERSION,
+  up,
+  type ClusterState,
+} from '../../scripts/cluster/cluster';
 import { clueWorkflowId } from '../../src/services/clues';
 import {
   SA_GRADE,
@@ -46,6 +53,14 @@ let connection: Connection;
 let client: Client;
 let tokens: Record<string, string>;
 const lines: string[] = [];
+
+// .ci/run builds in its install phase; a machine without the cached build builds here (cold: minutes).
+beforeAll(
+  async () => {
+    await build((l) => lines.push(l));
+  },
+  isBuilt() ? 60_000 : 45 * 60_000,
+);
 
 beforeAll(async () => {
   smtp = await startSmtp();
