@@ -116,9 +116,9 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await page.getByLabel('举报人姓名').fill('Li Hua');
     await page.getByLabel('举报人联系方式').fill('+86 139 0000 0001');
     await page.getByTestId('submit-intake').click();
-    await page.waitForURL(/\/clues\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+    await page.waitForURL(/\/clues\/[0-9a-f-]{36}$/, { timeout: 45_000 });
     const id = page.url().split('/').pop()!;
-    await eventually(async () => expect(await stageOf(page)).toBe('verifying'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('verifying'), 45_000);
     clue = { id, ref: (await page.getByTestId('clue-ref').textContent())!.trim() };
     const r = await w.app.call('u-coordinator', 'GET', `/api/v1/clues/${id}`);
     expect(r.body).toMatchObject({
@@ -140,7 +140,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await page.getByLabel('基本属实').check();
     await page.getByLabel('核查情况').fill('Site visit: 320 elderly investors, contracts seen.');
     await page.getByTestId('submit-verification').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('classifying'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('classifying'), 45_000);
     await page.getByTestId('form-classification').waitFor();
     await pick(page, '性质认定', '涉嫌犯罪');
     await pick(page, '兑付能力', '部分兑付能力');
@@ -149,7 +149,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
       .getByLabel('认定理由')
       .fill('Public solicitation with fixed returns; funds moved to relatives.');
     await page.getByTestId('submit-classification').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('planning'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('planning'), 45_000);
     await page.getByTestId('form-plan').waitFor();
     await page.getByLabel('警示约谈').check();
     await page.getByLabel('移送公安机关').check();
@@ -160,7 +160,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await page.getByLabel('节点 1 内容').fill('Warning interview held');
     await pickTime(page, '节点 1 完成时限', '2027-03-15 10:00');
     await page.getByTestId('submit-plan').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('plan_review'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('plan_review'), 45_000);
     await ctx.close();
   });
 
@@ -180,11 +180,11 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await form.getByLabel('同意', { exact: true }).check();
     await form.getByLabel('说明').fill('Approved: refer at once.');
     await page.getByTestId('submit-plan-review').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('referred'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('referred'), 45_000);
     await eventually(async () => {
       const rows = await w.db.q(`select 1 from referrals where clue_id = ?`, [clue.id]);
       expect(rows).toHaveLength(1);
-    }, 20_000);
+    }, 45_000);
   });
 
   test('when the police liaison opens the clue from its referral inbox and accepts it with a case number, then the referral shows accepted and disposal goes on', async () => {
@@ -204,14 +204,14 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await eventually(
       async () =>
         expect(await page.getByTestId('referral-status').getAttribute('data-status')).toBe('accepted'),
-      20_000,
+      45_000,
     );
     await expect(page.getByTestId('case-number').textContent()).resolves.toContain('A3301062026120001');
     await ctx.close();
     await eventually(async () => {
       const r = await w.app.call('u-coordinator', 'GET', `/api/v1/clues/${clue.id}`);
       expect(r.body.stage).toBe('disposing');
-    }, 20_000);
+    }, 45_000);
   });
 
   test('when the officer completes the milestone, records a follow-up and asks for closure, then the clue waits for closure review', async () => {
@@ -220,7 +220,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await expect(stageOf(page)).resolves.toBe('disposing');
     // The stage's first form (milestone completion) is open.
     await page.getByTestId('complete-m1').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('monitoring'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('monitoring'), 45_000);
     const followUp = await openForm(page, 'follow-ups');
     await followUp.getByLabel('未复燃').check();
     await followUp.getByLabel('核查情况').fill('No new investors; the office is closed.');
@@ -228,13 +228,13 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await eventually(async () => {
       const r = await w.app.call('u-tushan', 'GET', `/api/v1/clues/${clue.id}`);
       expect(r.body.state.followUps).toHaveLength(1);
-    }, 20_000);
+    }, 45_000);
     const closure = await openForm(page, 'closure');
     await closure
       .getByLabel('办结情况')
       .fill('Referred and accepted (A3301062026120001); interview held; no resurgence.');
     await page.getByTestId('submit-closure').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('closure_review'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('closure_review'), 45_000);
     await ctx.close();
   });
 
@@ -251,7 +251,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await expect(form.textContent()).resolves.toContain('no resurgence');
     await form.getByLabel('同意', { exact: true }).check();
     await page.getByTestId('submit-closure-decision').click();
-    await eventually(async () => expect(await stageOf(page)).toBe('closed'), 20_000);
+    await eventually(async () => expect(await stageOf(page)).toBe('closed'), 45_000);
     await page.getByTestId('no-forms').waitFor();
   });
 });
@@ -273,7 +273,7 @@ describe('coordinator: import, unmask, queues', () => {
       buffer: Buffer.from(csv, 'utf8'),
     });
     await page.getByTestId('submit-import').click();
-    await page.getByTestId('import-report').waitFor({ timeout: 20_000 });
+    await page.getByTestId('import-report').waitFor({ timeout: 45_000 });
     await expect(page.getByTestId('import-registered').getAttribute('data-count')).resolves.toBe('2');
     const errors = page.getByTestId('import-error');
     await expect(errors.count()).resolves.toBe(1);
@@ -333,7 +333,7 @@ describe('coordinator: import, unmask, queues', () => {
     await eventually(async () => {
       const s = await w.app.call('u-tushan', 'GET', `/api/v1/clues/${ext.id}`);
       expect(s.body.state?.clocks?.length).toBeGreaterThan(0);
-    }, 20_000);
+    }, 45_000);
     const s = await w.app.call('u-tushan', 'GET', `/api/v1/clues/${ext.id}`);
     const clock = s.body.state.clocks[0];
     expect(
@@ -364,7 +364,7 @@ describe('coordinator: import, unmask, queues', () => {
     await eventually(async () => {
       const rows = await w.db.q(`select 1 from referrals where clue_id = ?`, [ret.id]);
       expect(rows).toHaveLength(1);
-    }, 20_000);
+    }, 45_000);
     // The police liaison returns it through its page.
     const police = await as(POLICE, `/referrals/${ret.id}`);
     await police.page.getByLabel('需补充的材料').fill('Bank statements of the last two years.');
@@ -372,7 +372,7 @@ describe('coordinator: import, unmask, queues', () => {
     await eventually(
       async () =>
         expect(await police.page.getByTestId('referral-status').getAttribute('data-status')).toBe('returned'),
-      20_000,
+      45_000,
     );
     await police.ctx.close();
 
@@ -384,7 +384,7 @@ describe('coordinator: import, unmask, queues', () => {
     await expect(page.getByTestId('forms').textContent()).resolves.toContain('in hospital');
     await page.getByLabel('同意', { exact: true }).check();
     await page.locator('[data-testid^=submit-extension-decision-]').click();
-    await page.getByTestId('no-forms').waitFor({ timeout: 20_000 });
+    await page.getByTestId('no-forms').waitFor({ timeout: 45_000 });
 
     await page.goto(`${w.app.url}/reviews/referrals`);
     await page.locator(`[data-testid=review-item][data-ref="${ret.ref}"]`).waitFor();
@@ -449,11 +449,11 @@ describe('coordinator and police pages: screenshots, languages, the phone', () =
 
   test('every coordinator page fits the phone and is shot in Chinese and English on desktop and phone', async () => {
     await tour(COORDINATOR, 'coordinator', COORD_PAGES);
-  });
+  }, 600_000);
 
   test('the police liaison pages fit the phone and are shot in Chinese and English on desktop and phone', async () => {
     await tour(POLICE, 'police', POLICE_PAGES);
-  });
+  }, 300_000);
 
   test('the ledger filters by stage and its export links carry the filters; the menu lists the coordinator pages', async () => {
     const { ctx, page } = await as(COORDINATOR, '/ledger/risks');
@@ -498,7 +498,7 @@ describe('coordinator and police pages: screenshots, languages, the phone', () =
     await pick(page, '参与单位', '长淮街道');
     await page.keyboard.press('Escape');
     await page.getByTestId('submit-campaign').click();
-    await page.waitForURL(/\/campaigns\/(?!new)[^/]+$/, { timeout: 20_000 });
+    await page.waitForURL(/\/campaigns\/(?!new)[^/]+$/, { timeout: 45_000 });
     await page.getByText('2028年涂山片区专项排查').waitFor();
     const id = page.url().split('/').pop()!;
     const c = await w.app.call('u-coordinator', 'GET', `/api/v1/campaigns/${id}`);
@@ -510,7 +510,7 @@ describe('coordinator and police pages: screenshots, languages, the phone', () =
         'changhuai-town',
         'tushan-scenic-area',
       ]);
-    }, 20_000);
+    }, 45_000);
     await ctx.close();
   });
 
