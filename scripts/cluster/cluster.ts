@@ -17,6 +17,7 @@
  * CLUSTER_LOG_LEVEL (temporal-server, default warn), CLUSTER_SEED (true: demo district, tokens in
  * CLUSTER_DIR/tokens.json). Everything else in the environment (DEADLINE_POLICY, WORKER_*, LOG_LEVEL…)
  * reaches the API and worker processes. Process ids: CLUSTER_DIR/pids.json; the rest: cluster.json.
+ * The build goes to CLUSTER_BIN_CACHE (default ~/.cache/disposal-orchestration/temporal-server-<version>).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
