@@ -56,6 +56,9 @@ const FILTERS = [
 type FilterName = (typeof FILTERS)[number];
 const PAGE = 50;
 
+/** The calendar day in Beijing (the ledger's days are China Standard Time, as its filters are). */
+const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+
 interface FilterFields {
   stage?: string;
   grade?: string;
@@ -284,7 +287,7 @@ export default function Ledger() {
               {
                 key: 'registered',
                 title: t('web.fact.registered'),
-                render: (r) => <Muted>{r.registeredAt.slice(0, 10)}</Muted>,
+                render: (r) => <Muted>{beijingDay(r.registeredAt)}</Muted>,
               },
             ]}
           />
