@@ -83,6 +83,7 @@ afterAll(async () => {
   await connection?.close();
   await down({ dir, drop: true, log: (l) => lines.push(l) });
   await smtp?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
   process.stderr.write(`cluster: ${lines.join('\n  ')}\n`);
 }, 120_000);
 
