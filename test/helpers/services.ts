@@ -12,6 +12,7 @@ import { sql } from '../../src/db/sql';
 import { seedDemoDistrict } from '../../src/seed';
 import { requireBinary } from '../../src/temporal/binaries';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { INDEXED_VALUE_TYPE } from '../../src/temporal/client';
 import { LOCAL_PG_URL, redact } from '../../scripts/test-postgres';
 
 /** Set by the jest global setup (test-postgres.ts: TEST_PG_URL, a usable local server, or embedded). */
@@ -152,10 +153,12 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
       server: { executable: { type: 'existing-path', path: requireBinary('temporal-test-server') } },
     }),
   );
-  const typeNum: Record<string, number> = { Keyword: 2, Int: 3, Datetime: 5 };
+  // The same types a real cluster gets (src/temporal/client.ts), not all of them as Keyword.
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((sa) => [sa.name, typeNum[sa.type] ?? 2])),
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((sa) => [sa.name, INDEXED_VALUE_TYPE[sa.type]!]),
+    ),
   });
   return env;
 }
