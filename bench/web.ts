@@ -19,14 +19,13 @@
  *   npx tsx bench/web.ts [--n=10000] [--runs=5]
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { startEmbeddedPg } from '../src/db/embedded-pg';
 import { launchChromium } from '../test/helpers/chromium';
 import { seedLedger } from './ledger';
 import { npmStart } from './startup';
-import { args, fmtSummary, header, line, loadAvg, num, ROOT, summarize, tempDir, type Summary } from './lib';
+import { args, fmtSummary, header, line, loadAvg, num, summarize, tempDir, type Summary } from './lib';
 
 const OFFICER = 'u-tushan';
 const COORDINATOR = 'u-coordinator';
@@ -182,9 +181,9 @@ export async function runWeb(o: { n: number; runs: number; ledger?: boolean }): 
         COORDINATOR,
         'risk ledger (coordinator)',
         '/ledger/risks',
-        'main .ant-table-row',
+        '[data-testid=ledger-row]',
         '/api/v1/ledger/risks?limit=50',
-        (p) => p.locator('main .ant-table-row').count(),
+        (p) => p.locator('[data-testid=ledger-row]').count(),
       );
     return {
       n: o.n,
@@ -224,8 +223,6 @@ if (require.main === module) {
   runWeb(o)
     .then((x) => {
       printWeb(x, `npx tsx bench/web.ts --n=${o.n} --runs=${o.runs}`);
-      fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-      fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'web.json'), JSON.stringify(x, null, 2));
       process.exit(0);
     })
     .catch((err: unknown) => {

@@ -4,9 +4,9 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { LocaleProvider } from './app/locale';
-import { router } from './app/routes';
+import { preloadFor, router } from './app/routes';
 import { ApiError, setUnauthorizedHandler } from './api/client';
-import { ME_KEY } from './app/session';
+import { ME_KEY, fetchMe } from './app/session';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,6 +21,10 @@ const queryClient = new QueryClient({
 setUnauthorizedHandler(() => {
   if (queryClient.getQueryData(ME_KEY)) queryClient.setQueryData(ME_KEY, null);
 });
+
+// The session check and the first page's chunks load side by side, not one after another.
+void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
+preloadFor(window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

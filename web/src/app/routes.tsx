@@ -8,22 +8,68 @@ import { Spin } from 'antd';
 import { homeOf, useMe } from './session';
 
 // The frame and every page load on demand: sign-in, the first page most people see, stays small.
-const AppLayout = lazy(() => import('./layout'));
-const NotFound = lazy(() => import('../pages/NotFound'));
-const SignIn = lazy(() => import('../pages/SignIn'));
-const MyWork = lazy(() => import('../pages/MyWork'));
-const CluePage = lazy(() => import('../pages/Clue'));
-const CampaignUnit = lazy(() => import('../pages/CampaignUnit'));
-const Campaigns = lazy(() => import('../pages/Campaigns'));
-const Escalations = lazy(() => import('../pages/Escalations'));
-const Overview = lazy(() => import('../pages/Overview'));
-const Admin = lazy(() => import('../pages/Admin'));
-const Intake = lazy(() => import('../pages/Intake'));
-const Import = lazy(() => import('../pages/Import'));
-const Reviews = lazy(() => import('../pages/Reviews'));
-const Referrals = lazy(() => import('../pages/Referrals'));
-const Ledger = lazy(() => import('../pages/Ledger'));
-const CampaignNew = lazy(() => import('../pages/CampaignNew'));
+// Each chunk's loader, so the page a link opens can start downloading at once (preloadFor) instead of
+// after the session check and the frame: the module cache makes the later lazy() resolve at once.
+const chunks = {
+  layout: () => import('./layout'),
+  notFound: () => import('../pages/NotFound'),
+  signIn: () => import('../pages/SignIn'),
+  myWork: () => import('../pages/MyWork'),
+  clue: () => import('../pages/Clue'),
+  campaignUnit: () => import('../pages/CampaignUnit'),
+  campaigns: () => import('../pages/Campaigns'),
+  escalations: () => import('../pages/Escalations'),
+  overview: () => import('../pages/Overview'),
+  admin: () => import('../pages/Admin'),
+  intake: () => import('../pages/Intake'),
+  import: () => import('../pages/Import'),
+  reviews: () => import('../pages/Reviews'),
+  referrals: () => import('../pages/Referrals'),
+  ledger: () => import('../pages/Ledger'),
+  campaignNew: () => import('../pages/CampaignNew'),
+};
+const AppLayout = lazy(chunks.layout);
+const NotFound = lazy(chunks.notFound);
+const SignIn = lazy(chunks.signIn);
+const MyWork = lazy(chunks.myWork);
+const CluePage = lazy(chunks.clue);
+const CampaignUnit = lazy(chunks.campaignUnit);
+const Campaigns = lazy(chunks.campaigns);
+const Escalations = lazy(chunks.escalations);
+const Overview = lazy(chunks.overview);
+const Admin = lazy(chunks.admin);
+const Intake = lazy(chunks.intake);
+const Import = lazy(chunks.import);
+const Reviews = lazy(chunks.reviews);
+const Referrals = lazy(chunks.referrals);
+const Ledger = lazy(chunks.ledger);
+const CampaignNew = lazy(chunks.campaignNew);
+
+/** Starts loading the chunks the first page needs while the session is being checked. */
+export function preloadFor(pathname: string): void {
+  const [, first = '', second = ''] = pathname.split('/');
+  if (first === 'sign-in' || first === '') {
+    void chunks.signIn();
+    return;
+  }
+  void chunks.layout();
+  const byPath: Record<string, () => Promise<unknown>> = {
+    'my-work': chunks.myWork,
+    clues: second === 'new' ? chunks.intake : second === 'import' ? chunks.import : chunks.clue,
+    campaigns: pathname.includes('/units/')
+      ? chunks.campaignUnit
+      : second === 'new'
+        ? chunks.campaignNew
+        : chunks.campaigns,
+    escalations: chunks.escalations,
+    overview: chunks.overview,
+    admin: chunks.admin,
+    reviews: chunks.reviews,
+    referrals: chunks.referrals,
+    ledger: chunks.ledger,
+  };
+  void byPath[first]?.();
+}
 
 export function Loading() {
   return (

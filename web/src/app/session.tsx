@@ -34,20 +34,23 @@ const toMe = (a: MeAnswer): Me => ({
 
 export const ME_KEY = ['me'] as const;
 
+/** The signed-in person, or null when signed out. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    const a = await call<MeAnswer>('GET', '/api/v1/me');
+    if (a.csrfToken) setCsrfToken(a.csrfToken);
+    return toMe(a);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
 /** undefined while loading, null when signed out. */
 export function useMe(): { me: Me | null | undefined; error: unknown } {
   const q = useQuery({
     queryKey: ME_KEY,
-    queryFn: async (): Promise<Me | null> => {
-      try {
-        const a = await call<MeAnswer>('GET', '/api/v1/me');
-        if (a.csrfToken) setCsrfToken(a.csrfToken);
-        return toMe(a);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null;
-        throw err;
-      }
-    },
+    queryFn: fetchMe,
     staleTime: Infinity,
     retry: false,
   });

@@ -5,7 +5,8 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { Card, Empty, Grid, Space, Spin, Tag } from 'antd';
+import { useState } from 'react';
+import { Button, Card, Empty, Grid, Space, Spin, Tag } from 'antd';
 import { Muted, PageTitle } from '../app/text';
 import { SimpleTable } from './SimpleTable';
 import { api, ok, type Schemas } from '../api/client';
@@ -39,6 +40,8 @@ export function Level({ level }: { level: number }) {
   );
 }
 
+const PAGE = 50;
+
 export default function MyWork() {
   const { t, label, when } = useT();
   const { me } = useMe();
@@ -49,8 +52,17 @@ export default function MyWork() {
     queryFn: () => ok(api.GET('/api/v1/clocks', { params: { query: { limit: 500 } } })),
     refetchInterval: 30_000,
   });
+  // Fifty at a time: drawing hundreds of rows costs more than the person reads at once.
+  const [shown, setShown] = useState(PAGE);
   if (q.error) return <PageError error={q.error} />;
-  const items = q.data?.items ?? [];
+  const all = q.data?.items ?? [];
+  const items = all.slice(0, shown);
+  const more =
+    all.length > shown ? (
+      <Button block style={{ marginTop: 12 }} onClick={() => setShown(shown + PAGE)} data-testid="work-more">
+        {t('web.myWork.more', { n: all.length - shown })}
+      </Button>
+    ) : null;
   const what = (c: ClockItem) => (
     <Space orientation="vertical" size={0}>
       <Link to={linkOf(c)} data-testid="work-link">
@@ -96,6 +108,7 @@ export default function MyWork() {
               ))}
             </ul>
           )}
+          {more}
         </Spin>
       ) : (
         <Spin spinning={q.isLoading}>
@@ -124,6 +137,7 @@ export default function MyWork() {
               ]}
             />
           )}
+          {more}
         </Spin>
       )}
     </Card>
