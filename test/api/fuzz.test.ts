@@ -299,6 +299,12 @@ function pathArb(r: RouteDef): fc.Arbitrary<string> {
       mid: fc.constantFrom('m1', 'm2', 'x'),
       eid: fc.oneof(fc.constantFrom('1', '2', '0', '-1', '99999999999'), fc.string({ maxLength: 10 })),
       unitId: fc.constantFrom(...UNITS),
+      // Users and tokens no request here acts with: a fuzzed PATCH or DELETE must not lock the test's own actors out.
+      userId: fc.oneof(fc.constantFrom('u-nobody', 'U-NOBODY', ''), fc.string({ maxLength: 12 })),
+      tokenId: fc.oneof(
+        fc.constantFrom('0', '-1', '99999999999', 'tok-nobody'),
+        fc.string({ maxLength: 12 }),
+      ),
     })
     .map(
       (p) =>
