@@ -586,9 +586,10 @@ describe('protocol', () => {
 
   test('every route documents the schema of its success response', () => {
     // Known gaps, owned by the ledger and campaign work; remove a line when its route gets a schema.
-    const KNOWN_UNDESCRIBED = ['GET /ledger/statistics', 'GET /campaigns/:id/timeline'];
+    const KNOWN_UNDESCRIBED = ['GET /campaigns/:id/timeline'];
+    // A 204 answers with no body: nothing to describe.
     const undocumented = s.routes
-      .filter((r) => !r.response)
+      .filter((r) => !r.response && r.responseStatus !== 204)
       .map((r) => `${r.method.toUpperCase()} ${r.path}`);
     expect(undocumented.filter((k) => !KNOWN_UNDESCRIBED.includes(k))).toEqual([]);
     expect(KNOWN_UNDESCRIBED.filter((k) => !undocumented.includes(k))).toEqual([]);
