@@ -13,6 +13,7 @@ import {
   createToken,
   createUser,
   deactivateUser,
+  findUser,
   listUsers,
   resetUserPassword,
   revoke,
@@ -61,19 +62,20 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
     ...auditActor(principal(req)),
     requestId: req.requestId ?? null,
   });
+  const toUser = (u: Awaited<ReturnType<typeof listUsers>>[number]) => ({
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    unitId: u.unit_id,
+    isUnitHead: u.is_unit_head,
+    locale: u.locale,
+    active: u.active,
+  });
   const userOf = async (e: EntityManager, id: string) => {
-    const u = (await listUsers(e)).find((x) => x.id === id);
+    const u = await findUser(e, id);
     if (!u) throw notFound('user');
-    return {
-      id: u.id,
-      name: u.name,
-      email: u.email,
-      role: u.role,
-      unitId: u.unit_id,
-      isUnitHead: u.is_unit_head,
-      locale: u.locale,
-      active: u.active,
-    };
+    return toUser(u);
   };
   const secret = (res: Response) => res.setHeader('Cache-Control', 'no-store');
 
@@ -89,16 +91,7 @@ export function adminRoutes(ctx: AppContext): RouteDef[] {
       handler: async () => {
         const rows = await listUsers(em());
         return {
-          items: rows.map((u) => ({
-            id: u.id,
-            name: u.name,
-            email: u.email,
-            role: u.role,
-            unitId: u.unit_id,
-            isUnitHead: u.is_unit_head,
-            locale: u.locale,
-            active: u.active,
-          })),
+          items: rows.map(toUser),
         };
       },
     }),

@@ -125,19 +125,26 @@ export async function createUser(
   return u;
 }
 
+type UserRow = {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  unit_id: string | null;
+  is_unit_head: boolean;
+  locale: string;
+  active: boolean;
+};
+const USER_COLUMNS = 'id, name, email, role, unit_id, is_unit_head, locale, active';
+
 export async function listUsers(em: EntityManager) {
-  return conn(em).execute<
-    {
-      id: string;
-      name: string;
-      email: string;
-      role: string;
-      unit_id: string | null;
-      is_unit_head: boolean;
-      locale: string;
-      active: boolean;
-    }[]
-  >(`select id, name, email, role, unit_id, is_unit_head, locale, active from users order by role, id`);
+  return conn(em).execute<UserRow[]>(`select ${USER_COLUMNS} from users order by role, id`);
+}
+
+/** One user, or undefined. */
+export async function findUser(em: EntityManager, id: string): Promise<UserRow | undefined> {
+  const rows = await conn(em).execute<UserRow[]>(`select ${USER_COLUMNS} from users where id = ?`, [id]);
+  return rows[0];
 }
 
 /** Deactivates a user; every token of theirs stops working at once (authentication checks `active`). */
