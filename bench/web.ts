@@ -16,7 +16,7 @@
  * Baselines in the same run: the sign-in page (the same app shell and bundle, no data) and the API
  * answer alone (the request each page makes, timed in the page with fetch).
  *
- *   npx tsx bench/web.ts [--n=10000] [--runs=5]
+ *   npx tsx bench/web.ts [--n=10000] [--runs=5] [--trace=<dir>]  (--trace: one more load per page, traced, not counted)
  */
 import fs from 'node:fs';
 import pg from 'pg';
@@ -82,20 +82,48 @@ async function seed(dataDir: string, n: number): Promise<{ clues: number; clocks
   }
 }
 
+/**
+ * Watches, inside the page from its first script on, for `selector` to be drawn; records that frame's
+ * time and the next idle moment after it (a task queued behind the frame: the page answers input).
+ * Read from the page's own clock, so the test driver's round trips to the browser are not counted.
+ */
+function watchInteractive(selector: string): string {
+  // A string, so the page runs exactly this (no transpiler helpers).
+  return `(() => {
+    const check = () => {
+      if (!document.querySelector(${JSON.stringify(selector)})) return requestAnimationFrame(check);
+      const drawn = performance.now();
+      requestAnimationFrame(() => setTimeout(() => { window.__interactive = { drawn, idle: performance.now() }; }, 0));
+    };
+    requestAnimationFrame(check);
+  })();`;
+}
+
 /** Milliseconds from navigation start to the first `selector` drawn plus the idle frame after it. */
-async function timeToInteractive(page: Page, url: string, selector: string): Promise<number> {
+async function timeToInteractive(page: Page, url: string, selector: string, trace?: string): Promise<number> {
   await page.goto('about:blank');
+  const browser = page.context().browser();
+  if (trace && browser)
+    await browser.startTracing(page, {
+      path: trace,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'loading'],
+    });
+  const cdp = trace ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForSelector(selector, { timeout: 60_000 });
-  // The callback runs in the page (a DOM global), not in Node.
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) =>
-        (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() =>
-          setTimeout(() => resolve(performance.now()), 0),
-        ),
-      ),
-  );
+  await page.waitForFunction(() => '__interactive' in globalThis, undefined, { timeout: 60_000 });
+  if (trace && browser) await browser.stopTracing();
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.writeFileSync(trace!.replace(/\.json$/, '.cpuprofile'), JSON.stringify(profile));
+    await cdp.detach();
+  }
+  return page.evaluate(() => (globalThis as unknown as { __interactive: { idle: number } }).__interactive.idle);
 }
 
 async function apiTime(page: Page, apiPath: string): Promise<number> {
@@ -116,7 +144,7 @@ export interface WebBenchResult {
   load: { before: string; after: string };
 }
 
-export async function runWeb(o: { n: number; runs: number; ledger?: boolean }): Promise<WebBenchResult> {
+export async function runWeb(o: { n: number; runs: number; ledger?: boolean; trace?: string }): Promise<WebBenchResult> {
   const before = loadAvg();
   const dataDir = tempDir('bench-web');
   const first = await npmStart(dataDir);
@@ -143,6 +171,7 @@ export async function runWeb(o: { n: number; runs: number; ledger?: boolean }): 
     // page is the same bundle's first page).
     const anon = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const anonPage = await anon.newPage();
+    await anonPage.addInitScript({ content: watchInteractive('button[type=submit]') });
     const base: number[] = [];
     for (let i = 0; i < o.runs; i++)
       base.push(await timeToInteractive(anonPage, `${app.url}/sign-in`, 'button[type=submit]'));
@@ -159,8 +188,12 @@ export async function runWeb(o: { n: number; runs: number; ledger?: boolean }): 
       count: (p: Page) => Promise<number>,
     ) => {
       const { ctx, page } = await signedIn(user);
+      await page.addInitScript({ content: watchInteractive(selector) });
       const runs: number[] = [];
       for (let i = 0; i < o.runs; i++) runs.push(await timeToInteractive(page, app.url + pagePath, selector));
+      // One more, traced, when asked (not counted: tracing slows the page).
+      if (o.trace)
+        await timeToInteractive(page, app.url + pagePath, selector, `${o.trace}/${pagePath.replace(/\W+/g, '-')}.json`);
       const n = await count(page);
       const apis: number[] = [];
       for (let i = 0; i < o.runs; i++) apis.push(await apiTime(page, api));
@@ -219,7 +252,7 @@ export function printWeb(x: WebBenchResult, command: string): void {
 
 if (require.main === module) {
   const a = args();
-  const o = { n: num(a, 'n', 10_000), runs: num(a, 'runs', 5), ledger: a.ledger !== 'false' };
+  const o = { n: num(a, 'n', 10_000), runs: num(a, 'runs', 5), ledger: a.ledger !== 'false', trace: a.trace };
   runWeb(o)
     .then((x) => {
       printWeb(x, `npx tsx bench/web.ts --n=${o.n} --runs=${o.runs}`);

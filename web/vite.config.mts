@@ -50,6 +50,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     assetsInlineLimit: 0,
     manifest: true,
+    minify: process.env.WEB_MINIFY !== "false",
   },
   server: {
     port: 5173,

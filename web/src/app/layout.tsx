@@ -4,7 +4,8 @@
  */
 import { useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { Button, Drawer, Grid, Layout, Menu, Segmented, Space } from 'antd';
+import { Button, Drawer, Layout, Menu, Segmented, Space } from 'antd';
+import { useIsPhone } from './phone';
 import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { useLocale } from './locale';
 import { useSignOut, type Me, type Role } from './session';
@@ -64,8 +65,7 @@ function LanguageSwitch() {
 
 export default function AppLayout({ me }: { me: Me }) {
   const { t, label } = useT();
-  const screens = Grid.useBreakpoint();
-  const phone = !screens.md;
+  const phone = useIsPhone();
   const [drawer, setDrawer] = useState(false);
   const loc = useLocation();
   const navigate = useNavigate();

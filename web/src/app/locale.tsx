@@ -54,7 +54,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
       >
         <ConfigProvider
           locale={locale === 'zh-CN' ? zhCN : enUS}
-          theme={{ token: { colorPrimary: '#b71c1c' } }}
+          theme={{ token: { colorPrimary: '#b71c1c' }, zeroRuntime: true }}
         >
           <AntApp>
             <Title />

@@ -1,75 +1,14 @@
 /**
  * The workbench's pages. Every path a message links to (src/links.ts) is here; each page is its own
- * chunk (React.lazy), so the first page loads only what it shows.
+ * chunk, loaded by the router (route `lazy`) together with the data the page opens with (route
+ * `loader`, which only starts the page's queries), so the first page loads only what it shows and
+ * its chunk and its data arrive side by side, not one after another.
  */
-import { lazy, Suspense, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate, useLocation } from 'react-router';
+import type { ComponentType } from 'react';
+import { createBrowserRouter, Navigate, useLocation, type LoaderFunctionArgs } from 'react-router';
 import { Spin } from 'antd';
-import { homeOf, useMe } from './session';
-
-// The frame and every page load on demand: sign-in, the first page most people see, stays small.
-// Each chunk's loader, so the page a link opens can start downloading at once (preloadFor) instead of
-// after the session check and the frame: the module cache makes the later lazy() resolve at once.
-const chunks = {
-  layout: () => import('./layout'),
-  notFound: () => import('../pages/NotFound'),
-  signIn: () => import('../pages/SignIn'),
-  myWork: () => import('../pages/MyWork'),
-  clue: () => import('../pages/Clue'),
-  campaignUnit: () => import('../pages/CampaignUnit'),
-  campaigns: () => import('../pages/Campaigns'),
-  escalations: () => import('../pages/Escalations'),
-  overview: () => import('../pages/Overview'),
-  admin: () => import('../pages/Admin'),
-  intake: () => import('../pages/Intake'),
-  import: () => import('../pages/Import'),
-  reviews: () => import('../pages/Reviews'),
-  referrals: () => import('../pages/Referrals'),
-  ledger: () => import('../pages/Ledger'),
-  campaignNew: () => import('../pages/CampaignNew'),
-};
-const AppLayout = lazy(chunks.layout);
-const NotFound = lazy(chunks.notFound);
-const SignIn = lazy(chunks.signIn);
-const MyWork = lazy(chunks.myWork);
-const CluePage = lazy(chunks.clue);
-const CampaignUnit = lazy(chunks.campaignUnit);
-const Campaigns = lazy(chunks.campaigns);
-const Escalations = lazy(chunks.escalations);
-const Overview = lazy(chunks.overview);
-const Admin = lazy(chunks.admin);
-const Intake = lazy(chunks.intake);
-const Import = lazy(chunks.import);
-const Reviews = lazy(chunks.reviews);
-const Referrals = lazy(chunks.referrals);
-const Ledger = lazy(chunks.ledger);
-const CampaignNew = lazy(chunks.campaignNew);
-
-/** Starts loading the chunks the first page needs while the session is being checked. */
-export function preloadFor(pathname: string): void {
-  const [, first = '', second = ''] = pathname.split('/');
-  if (first === 'sign-in' || first === '') {
-    void chunks.signIn();
-    return;
-  }
-  void chunks.layout();
-  const byPath: Record<string, () => Promise<unknown>> = {
-    'my-work': chunks.myWork,
-    clues: second === 'new' ? chunks.intake : second === 'import' ? chunks.import : chunks.clue,
-    campaigns: pathname.includes('/units/')
-      ? chunks.campaignUnit
-      : second === 'new'
-        ? chunks.campaignNew
-        : chunks.campaigns,
-    escalations: chunks.escalations,
-    overview: chunks.overview,
-    admin: chunks.admin,
-    reviews: chunks.reviews,
-    referrals: chunks.referrals,
-    ledger: chunks.ledger,
-  };
-  void byPath[first]?.();
-}
+import { homeOf, ME_KEY, useMe, type Me } from './session';
+import { clocksQuery, isLedgerKind, ledgerQuery, ledgerViewOf, queryClient, unitsQuery } from './queries';
 
 export function Loading() {
   return (
@@ -79,18 +18,40 @@ export function Loading() {
   );
 }
 
-const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+/** A page's chunk, as the router's `lazy` wants it. */
+const chunk = (load: () => Promise<{ default: ComponentType }>) => async () => ({
+  Component: (await load()).default,
+});
+
+/** Starts queries and returns at once: the page shows its own loading state and errors. */
+const starts =
+  (...start: ((a: LoaderFunctionArgs) => void)[]) =>
+  (a: LoaderFunctionArgs) => {
+    // Signed out for sure: the guard sends them to sign-in; asking would only earn 401s.
+    if (queryClient.getQueryData(ME_KEY) !== null) for (const s of start) s(a);
+    return null;
+  };
+const units = () => void queryClient.prefetchQuery(unitsQuery);
+const clocks = () => void queryClient.prefetchQuery(clocksQuery);
+const ledger = ({ params, request }: LoaderFunctionArgs) => {
+  const kind = params.kind ?? '';
+  if (!isLedgerKind(kind)) return;
+  const { filters, page } = ledgerViewOf(new URL(request.url).searchParams);
+  void queryClient.prefetchQuery(ledgerQuery(kind, filters, page));
+};
 
 /** Signed-out visitors go to sign-in and come back to the page they asked for. */
-function RequireSession() {
-  const { me } = useMe();
-  const loc = useLocation();
-  if (me === undefined) return <Loading />;
-  if (me === null) {
-    const next = loc.pathname + loc.search;
-    return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />;
-  }
-  return page(<AppLayout me={me} />);
+function requireSession(AppLayout: ComponentType<{ me: Me }>) {
+  return function RequireSession() {
+    const { me } = useMe();
+    const loc = useLocation();
+    if (me === undefined) return <Loading />;
+    if (me === null) {
+      const next = loc.pathname + loc.search;
+      return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />;
+    }
+    return <AppLayout me={me} />;
+  };
 }
 
 function Home() {
@@ -100,29 +61,30 @@ function Home() {
 }
 
 export const router = createBrowserRouter([
-  { path: '/', element: <Home /> },
-  { path: '/sign-in', element: page(<SignIn />) },
+  { path: '/', Component: Home },
+  { path: '/sign-in', lazy: chunk(() => import('../pages/SignIn')), HydrateFallback: Loading },
   {
-    element: <RequireSession />,
+    lazy: async () => ({ Component: requireSession((await import('./layout')).default) }),
+    HydrateFallback: Loading,
     children: [
-      { path: '/my-work', element: page(<MyWork />) },
-      { path: '/clues/new', element: page(<Intake />) },
-      { path: '/clues/import', element: page(<Import />) },
-      { path: '/clues/:clueId', element: page(<CluePage />) },
-      { path: '/ledger/:kind', element: page(<Ledger />) },
-      { path: '/campaigns/new', element: page(<CampaignNew />) },
-      { path: '/campaigns', element: page(<Campaigns />) },
-      { path: '/campaigns/:campaignId', element: page(<Campaigns />) },
-      { path: '/campaigns/:campaignId/units/:unitId', element: page(<CampaignUnit />) },
-      { path: '/escalations', element: page(<Escalations />) },
-      { path: '/escalations/:escalationId', element: page(<Escalations />) },
-      { path: '/overview', element: page(<Overview />) },
-      { path: '/reviews/:queue', element: page(<Reviews />) },
-      { path: '/referrals', element: page(<Referrals />) },
-      { path: '/referrals/:clueId', element: page(<Referrals />) },
-      { path: '/admin', element: page(<Admin />) },
-      { path: '/admin/:section', element: page(<Admin />) },
-      { path: '*', element: page(<NotFound />) },
+      { path: '/my-work', loader: starts(clocks, units), lazy: chunk(() => import('../pages/MyWork')) },
+      { path: '/clues/new', lazy: chunk(() => import('../pages/Intake')) },
+      { path: '/clues/import', lazy: chunk(() => import('../pages/Import')) },
+      { path: '/clues/:clueId', lazy: chunk(() => import('../pages/Clue')) },
+      { path: '/ledger/:kind', loader: starts(ledger, units), lazy: chunk(() => import('../pages/Ledger')) },
+      { path: '/campaigns/new', lazy: chunk(() => import('../pages/CampaignNew')) },
+      { path: '/campaigns', lazy: chunk(() => import('../pages/Campaigns')) },
+      { path: '/campaigns/:campaignId', lazy: chunk(() => import('../pages/Campaigns')) },
+      { path: '/campaigns/:campaignId/units/:unitId', lazy: chunk(() => import('../pages/CampaignUnit')) },
+      { path: '/escalations', lazy: chunk(() => import('../pages/Escalations')) },
+      { path: '/escalations/:escalationId', lazy: chunk(() => import('../pages/Escalations')) },
+      { path: '/overview', lazy: chunk(() => import('../pages/Overview')) },
+      { path: '/reviews/:queue', lazy: chunk(() => import('../pages/Reviews')) },
+      { path: '/referrals', lazy: chunk(() => import('../pages/Referrals')) },
+      { path: '/referrals/:clueId', lazy: chunk(() => import('../pages/Referrals')) },
+      { path: '/admin', lazy: chunk(() => import('../pages/Admin')) },
+      { path: '/admin/:section', lazy: chunk(() => import('../pages/Admin')) },
+      { path: '*', lazy: chunk(() => import('../pages/NotFound')) },
     ],
   },
 ]);

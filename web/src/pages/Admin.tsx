@@ -24,6 +24,7 @@ import {
   Tag,
 } from 'antd';
 import { ApiError, api, ok, type Schemas } from '../api/client';
+import { unitsQuery } from '../app/queries';
 import { StepForm, picked, req } from '../app/forms';
 import { useMe } from '../app/session';
 import { Muted, PageTitle } from '../app/text';
@@ -85,7 +86,7 @@ function Section({ title, create, children }: { title: string; create: ReactNode
 }
 
 function useUnitOptions() {
-  const q = useQuery({ queryKey: ['units'], queryFn: () => ok(api.GET('/api/v1/units')) });
+  const q = useQuery(unitsQuery);
   const unitName = useUnitName();
   return (q.data?.items ?? []).map((u) => ({ value: u.id, label: unitName(u.id) }));
 }
@@ -143,7 +144,7 @@ function Units() {
   const { t, label } = useT();
   const qc = useQueryClient();
   const [editing, setEditing] = useState<string | null>(null);
-  const q = useQuery({ queryKey: ['units'], queryFn: () => ok(api.GET('/api/v1/units')) });
+  const q = useQuery(unitsQuery);
   if (q.error) return <PageError error={q.error} />;
   const create = (
     <Collapse

@@ -9,6 +9,7 @@ import { useNavigate } from 'react-router';
 import { Card, DatePicker, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { api, ok } from '../api/client';
+import { unitsQuery } from '../app/queries';
 import { StepForm, picked } from '../app/forms';
 import { Muted, PageTitle } from '../app/text';
 import { useT } from '../i18n';
@@ -32,11 +33,7 @@ export default function CampaignNew() {
   const { t, locale } = useT();
   const navigate = useNavigate();
   const created = useRef<string | null>(null);
-  const units = useQuery({
-    queryKey: ['units'],
-    queryFn: () => ok(api.GET('/api/v1/units')),
-    staleTime: 10 * 60_000,
-  });
+  const units = useQuery(unitsQuery);
   const unitOptions = (units.data?.items ?? [])
     .filter((u) => u.active && u.kind !== 'district_office')
     .map((u) => ({ value: u.id, label: locale === 'en' ? u.nameEn : u.nameZh }));

@@ -6,7 +6,8 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { Alert, Card, Descriptions, Empty, Form, Grid, Input, List, Space, Spin, Tag, Timeline } from 'antd';
+import { Alert, Card, Descriptions, Empty, Form, Input, List, Space, Spin, Tag, Timeline } from 'antd';
+import { useIsPhone } from '../app/phone';
 import { api, ok, type Schemas } from '../api/client';
 import { pathTo } from '../../../src/links';
 import { StepForm, req } from '../app/forms';
@@ -38,7 +39,7 @@ function amountOf(t: ReturnType<typeof useT>['t'], cny: number | null) {
 function EscalationList() {
   const { t, label } = useT();
   const unitOf = useUnitOf();
-  const phone = !Grid.useBreakpoint().md;
+  const phone = useIsPhone();
   const q = useQuery({
     queryKey: ['escalations'],
     queryFn: () => ok(api.GET('/api/v1/escalations', { params: { query: { status: 'open', limit: 500 } } })),

@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { Alert, Card, Checkbox, Form, Input, InputNumber, Select, Space, Tag } from 'antd';
 import { api, ok, type Schemas } from '../api/client';
+import { unitsQuery } from '../app/queries';
 import { StepForm, YesNoItem, picked, req } from '../app/forms';
 import { Muted, PageTitle } from '../app/text';
 import { useT, type Values, type WebKey } from '../i18n';
@@ -147,11 +148,7 @@ export default function IntakePage() {
   const created = useRef<string | null>(null);
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const units = useQuery({
-    queryKey: ['units'],
-    queryFn: () => ok(api.GET('/api/v1/units')),
-    staleTime: 10 * 60_000,
-  });
+  const units = useQuery(unitsQuery);
   const unitOptions = (units.data?.items ?? [])
     .filter((u) => u.active && u.kind !== 'district_office')
     .map((u) => ({ value: u.id, label: locale === 'en' ? u.nameEn : u.nameZh }));

@@ -11,7 +11,6 @@ import {
   Collapse,
   DatePicker,
   Form,
-  Grid,
   Input,
   Pagination,
   Select,
@@ -19,10 +18,20 @@ import {
   Spin,
   Tag,
 } from 'antd';
+import { useIsPhone } from '../app/phone';
 import { DownloadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api, ok, type Schemas } from '../api/client';
-import type { paths } from '../api/schema';
+import type { Schemas } from '../api/client';
+import {
+  isLedgerKind,
+  LEDGER_FILTERS,
+  LEDGER_PAGE,
+  LEDGERS,
+  ledgerQuery,
+  ledgerViewOf,
+  unitsQuery,
+  type LedgerFilterName,
+} from '../app/queries';
 import { Muted, PageTitle } from '../app/text';
 import { useUnitName } from '../app/units';
 import { useT, type WebKey } from '../i18n';
@@ -33,28 +42,9 @@ import { PageError } from './PageError';
 import { SimpleTable } from './SimpleTable';
 import NotFound from './NotFound';
 
-type Filters = NonNullable<paths['/api/v1/ledger/risks']['get']['parameters']['query']>;
 type LedgerRow = Schemas['LedgerRow'];
-
-const KINDS = {
-  risks: { path: '/api/v1/ledger/risks', title: 'web.ledger.risks' },
-  'key-clues': { path: '/api/v1/ledger/key-clues', title: 'web.ledger.keyClues' },
-} as const satisfies Record<string, { path: string; title: WebKey }>;
-
-const FILTERS = [
-  'stage',
-  'grade',
-  'unit',
-  'keyArea',
-  'behaviour',
-  'sourceChannel',
-  'overdue',
-  'from',
-  'to',
-  'q',
-] as const;
-type FilterName = (typeof FILTERS)[number];
-const PAGE = 50;
+const FILTERS = LEDGER_FILTERS;
+type FilterName = LedgerFilterName;
 
 /** The calendar day in Beijing (the ledger's days are China Standard Time, as its filters are). */
 const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -72,40 +62,19 @@ interface FilterFields {
   q?: string;
 }
 
-function filtersOf(sp: URLSearchParams): Partial<Record<FilterName, string>> {
-  const out: Partial<Record<FilterName, string>> = {};
-  for (const k of FILTERS) {
-    const v = sp.get(k);
-    if (v) out[k] = v;
-  }
-  return out;
-}
-
 export default function Ledger() {
   const { kind = '' } = useParams();
   const { t, label, locale } = useT();
   const unitName = useUnitName();
   const [sp, setSp] = useSearchParams();
   const [form] = Form.useForm<FilterFields>();
-  const phone = !Grid.useBreakpoint().md;
-  const spec = KINDS[kind as keyof typeof KINDS] as (typeof KINDS)[keyof typeof KINDS] | undefined;
-  const filters = filtersOf(sp);
-  const page = Math.max(1, Number(sp.get('page') ?? '1') || 1);
-  const units = useQuery({
-    queryKey: ['units'],
-    queryFn: () => ok(api.GET('/api/v1/units')),
-    staleTime: 10 * 60_000,
-  });
+  const phone = useIsPhone();
+  const spec = isLedgerKind(kind) ? LEDGERS[kind] : undefined;
+  const { filters, page } = ledgerViewOf(sp);
+  const units = useQuery(unitsQuery);
   const q = useQuery({
-    queryKey: ['ledger', kind, filters, page],
+    ...ledgerQuery(isLedgerKind(kind) ? kind : 'risks', filters, page),
     enabled: spec !== undefined,
-    // JSON here (the same path answers CSV/XLSX with ?format=).
-    queryFn: () =>
-      ok(
-        api.GET(spec!.path, {
-          params: { query: { ...(filters as Filters), limit: PAGE, offset: (page - 1) * PAGE } },
-        }),
-      ) as Promise<Schemas['LedgerPage']>,
     placeholderData: (prev) => prev,
   });
   if (!spec) return <NotFound />;
@@ -293,11 +262,11 @@ export default function Ledger() {
           />
         )}
       </Spin>
-      {totals && totals.count > PAGE && (
+      {totals && totals.count > LEDGER_PAGE && (
         <Pagination
           style={{ marginTop: 12 }}
           current={page}
-          pageSize={PAGE}
+          pageSize={LEDGER_PAGE}
           total={totals.count}
           showSizeChanger={false}
           onChange={(p) => {

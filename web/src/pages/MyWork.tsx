@@ -6,10 +6,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useState } from 'react';
-import { Button, Card, Empty, Grid, Space, Spin, Tag } from 'antd';
+import { Button, Card, Empty, Space, Spin, Tag } from 'antd';
+import { useIsPhone } from '../app/phone';
 import { Muted, PageTitle } from '../app/text';
 import { SimpleTable } from './SimpleTable';
-import { api, ok, type Schemas } from '../api/client';
+import type { Schemas } from '../api/client';
+import { clocksQuery } from '../app/queries';
 import { pathTo } from '../../../src/links';
 import { useT } from '../i18n';
 import { useMe } from '../app/session';
@@ -46,12 +48,8 @@ export default function MyWork() {
   const { t, label, when } = useT();
   const { me } = useMe();
   const unitName = useUnitName();
-  const phone = !Grid.useBreakpoint().md;
-  const q = useQuery({
-    queryKey: ['clocks'],
-    queryFn: () => ok(api.GET('/api/v1/clocks', { params: { query: { limit: 500 } } })),
-    refetchInterval: 30_000,
-  });
+  const phone = useIsPhone();
+  const q = useQuery({ ...clocksQuery, refetchInterval: 30_000 });
   // Fifty at a time: drawing hundreds of rows costs more than the person reads at once.
   const [shown, setShown] = useState(PAGE);
   if (q.error) return <PageError error={q.error} />;

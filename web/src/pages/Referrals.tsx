@@ -5,7 +5,8 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useParams } from 'react-router';
-import { Card, Col, Descriptions, Form, Grid, Input, Row, Space, Tag } from 'antd';
+import { Card, Col, Descriptions, Form, Input, Row, Space, Tag } from 'antd';
+import { useIsPhone } from '../app/phone';
 import { api, ok, type Schemas } from '../api/client';
 import { StepForm, req } from '../app/forms';
 import { Muted, PageTitle } from '../app/text';
@@ -52,7 +53,7 @@ const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, u
 function PackageView({ p }: { p: Package }) {
   const { t, label, when } = useT();
   const unitName = useUnitName();
-  const phone = !Grid.useBreakpoint().md;
+  const phone = useIsPhone();
   const pkg = p.package;
   const clue = obj(pkg.clue);
   const verification = obj(pkg.verification);
