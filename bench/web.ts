@@ -123,7 +123,9 @@ async function timeToInteractive(page: Page, url: string, selector: string, trac
     fs.writeFileSync(trace!.replace(/\.json$/, '.cpuprofile'), JSON.stringify(profile));
     await cdp.detach();
   }
-  return page.evaluate(() => (globalThis as unknown as { __interactive: { idle: number } }).__interactive.idle);
+  return page.evaluate(
+    () => (globalThis as unknown as { __interactive: { idle: number } }).__interactive.idle,
+  );
 }
 
 async function apiTime(page: Page, apiPath: string): Promise<number> {
@@ -144,7 +146,12 @@ export interface WebBenchResult {
   load: { before: string; after: string };
 }
 
-export async function runWeb(o: { n: number; runs: number; ledger?: boolean; trace?: string }): Promise<WebBenchResult> {
+export async function runWeb(o: {
+  n: number;
+  runs: number;
+  ledger?: boolean;
+  trace?: string;
+}): Promise<WebBenchResult> {
   const before = loadAvg();
   const dataDir = tempDir('bench-web');
   const first = await npmStart(dataDir);
@@ -193,7 +200,12 @@ export async function runWeb(o: { n: number; runs: number; ledger?: boolean; tra
       for (let i = 0; i < o.runs; i++) runs.push(await timeToInteractive(page, app.url + pagePath, selector));
       // One more, traced, when asked (not counted: tracing slows the page).
       if (o.trace)
-        await timeToInteractive(page, app.url + pagePath, selector, `${o.trace}/${pagePath.replace(/\W+/g, '-')}.json`);
+        await timeToInteractive(
+          page,
+          app.url + pagePath,
+          selector,
+          `${o.trace}/${pagePath.replace(/\W+/g, '-')}.json`,
+        );
       const n = await count(page);
       const apis: number[] = [];
       for (let i = 0; i < o.runs; i++) apis.push(await apiTime(page, api));

@@ -4,23 +4,11 @@
  * totals, pages, and CSV/XLSX export of exactly the filtered rows. Each row opens the clue page.
  */
 import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import {
-  Button,
-  Card,
-  Collapse,
-  DatePicker,
-  Form,
-  Input,
-  Pagination,
-  Select,
-  Space,
-  Spin,
-  Tag,
-} from 'antd';
+import { Button, Card, Collapse, Form, Input, Pagination, Select, Space, Spin, Tag } from 'antd';
 import { useIsPhone } from '../app/phone';
 import { DownloadOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
 import type { Schemas } from '../api/client';
 import {
   isLedgerKind,
@@ -57,8 +45,8 @@ interface FilterFields {
   behaviour?: string;
   sourceChannel?: string;
   overdue?: string;
-  from?: Dayjs | null;
-  to?: Dayjs | null;
+  from?: string;
+  to?: string;
   q?: string;
 }
 
@@ -77,14 +65,19 @@ export default function Ledger() {
     enabled: spec !== undefined,
     placeholderData: (prev) => prev,
   });
+  // Back and forward change the address, not the form: show the filters the address now carries
+  // (keyed by the address text, the filters' identity).
+  const shown = sp.toString();
+  useEffect(() => {
+    form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, filters[k]])));
+  }, [shown]);
   if (!spec) return <NotFound />;
   if (q.error) return <PageError error={q.error} />;
 
   const apply = (v: FilterFields) => {
     const next = new URLSearchParams();
     for (const k of FILTERS) {
-      const raw = v[k];
-      const s = dayjs.isDayjs(raw) ? raw.format('YYYY-MM-DD') : typeof raw === 'string' ? raw.trim() : '';
+      const s = v[k]?.trim() ?? '';
       if (s) next.set(k, s);
     }
     setSp(next);
@@ -113,11 +106,7 @@ export default function Ledger() {
       form={form}
       name="ledger-filters"
       layout="vertical"
-      initialValues={{
-        ...filters,
-        from: filters.from ? dayjs(filters.from) : null,
-        to: filters.to ? dayjs(filters.to) : null,
-      }}
+      initialValues={filters}
       onFinish={apply}
       style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, alignItems: 'flex-end' }}
     >
@@ -142,10 +131,11 @@ export default function Ledger() {
         { value: 'false', label: t('web.ledger.overdueNo') },
       ])}
       <Form.Item name="from" label={t('web.ledger.from')} style={{ marginBottom: 8 }}>
-        <DatePicker style={{ width: 150 }} />
+        {/* The browser's own date field: typed or picked, by keyboard or on a phone, and light to draw. */}
+        <Input type="date" style={{ width: 150 }} />
       </Form.Item>
       <Form.Item name="to" label={t('web.ledger.to')} style={{ marginBottom: 8 }}>
-        <DatePicker style={{ width: 150 }} />
+        <Input type="date" style={{ width: 150 }} />
       </Form.Item>
       <Space style={{ marginBottom: 8 }}>
         <Button type="primary" htmlType="submit" data-testid="apply-filters">
