@@ -13,10 +13,17 @@
  * workflow) holds one open verification clock built by the real `openClock()`, so the deadlines are
  * exactly where we want them. Due times are spread uniformly over one minute.
  *
- * Baseline (same run, same dev server, same worker settings): the raw engine doing the same timer
+ * Baseline (same run, same server, same worker settings): the raw engine doing the same timer
  * pattern — N workflows that sleep until the same two instants and run one no-op activity each time.
  *
- *   npx tsx bench/fanout.ts [--n=5000] [--lead=180] [--cache=1000] [--activities=100] [--pool=10]
+ * `--topology=cluster` runs it on the production topology (scripts/cluster: temporal-server on
+ * PostgreSQL, `--workers` worker processes started by `up()`, `--shards` history shards) instead of the
+ * embedded dev server. `--dynamic-config=candidates|none|key=json,...` sets the server's dynamic config
+ * (dev server: `--dynamic-config-value`; cluster: its dynamic config file). `--budget=<s>` stops waiting
+ * that long after the first instant and reports what arrived by then (the rest counts as missing).
+ *
+ *   npx tsx bench/fanout.ts [--n=5000] [--lead=180] [--baseline-lead=60] [--cache=1000] [--activities=100]
+ *     [--pool=10] [--topology=dev|cluster] [--workers=1] [--shards=4] [--dynamic-config=...] [--budget=900]
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -30,21 +37,29 @@ import type { ClueState } from '../workflows/clue.messages';
 import {
   args,
   closedLoop,
-  cpuBetween,
-  cpuSnapshot,
+  cpuCores,
+  cpuSample,
+  fmtDynamicConfig,
   freshDb,
   header,
   line,
   loadAvg,
   memoryOf,
   num,
+  parseDynamicConfig,
+  pgBackends,
   quietTemporal,
   sleep,
   spawnChild,
+  startCluster,
   startSink,
   startTemporal,
   summarize,
+  topologyArg,
+  type BenchDb,
+  type PgBackends,
   type Summary,
+  type Topology,
 } from './lib';
 
 const REMINDER_BEFORE_MS = 60_000;
@@ -55,13 +70,21 @@ export interface WaveCpu {
   machineBusyPct: number;
   temporalCores: number;
   workerCores: number;
+  /** Each worker process (the product's; the baseline's raw worker is in the bench process). */
+  perWorkerCores?: number[];
   /** The bench process: SMTP sink (and, for the baseline, the in-process raw worker). */
   benchCores?: number;
+  /** PostgreSQL backends of this run's databases (on the cluster also Temporal's store). */
+  postgresCores?: number;
   waveSeconds: number;
 }
 
 export interface FanoutResult {
   n: number;
+  topology: Topology;
+  workers: number;
+  shards?: number;
+  dynamicConfig: Record<string, unknown>;
   settings: {
     cache: number;
     activities: number;
@@ -77,6 +100,8 @@ export interface FanoutResult {
     wallMs: number;
     startsPerSec: number;
     cpu?: WaveCpu;
+    overlap?: boolean;
+    cutOff?: boolean;
   };
   product?: {
     reminder: Summary;
@@ -91,6 +116,8 @@ export interface FanoutResult {
     lastArrivalAfterLastDueMs: number;
     rssPeakMiB: number;
     rssEndMiB: number;
+    rssPeakPerWorkerMiB: number[];
+    cutOff: boolean;
     cpu: WaveCpu;
     dbRows: { reminders: number; escalations: number; outboxPending: number; superseded: number };
   };
@@ -107,7 +134,8 @@ async function waitForProgress(
   expected: number,
   lastDue: number,
   what: string,
-): Promise<void> {
+  deadline = Infinity,
+): Promise<boolean> {
   let last = -1;
   let lastChange = Date.now();
   let lastPrint = 0;
@@ -123,8 +151,12 @@ async function waitForProgress(
       );
       lastPrint = Date.now();
     }
-    if (c >= expected) return;
-    if (Date.now() > lastDue && Date.now() - lastChange > 90_000) return;
+    if (c >= expected) return false;
+    if (Date.now() > lastDue && Date.now() - lastChange > 90_000) return false;
+    if (Date.now() > deadline) {
+      process.stderr.write(`  budget spent: ${what} ${c}/${expected}\n`);
+      return true;
+    }
     await sleep(500);
   }
 }
@@ -132,6 +164,8 @@ async function waitForProgress(
 /** The raw engine: same instants, one no-op activity per instant. */
 async function runBaseline(o: {
   temporalPid: number;
+  postgres: PgBackends;
+  budgetMs: number;
   n: number;
   lead: number;
   address: string;
@@ -170,12 +204,20 @@ async function runBaseline(o: {
     });
   });
   const expected = o.n * 2;
+  const overlap = Date.now() > due0 - REMINDER_BEFORE_MS;
   // CPU over the two waves only (from the first instant to the last stamp).
   await sleep(Math.max(0, due0 - REMINDER_BEFORE_MS - Date.now()));
   const w0 = Date.now();
-  const c0 = cpuSnapshot([o.temporalPid, process.pid]);
-  await waitForProgress(() => fired.length, expected, due0 + 59_000, 'baseline stamps');
-  const cpu = cpuBetween(c0, cpuSnapshot([o.temporalPid, process.pid]), Date.now() - w0);
+  const groups = { temporal: [o.temporalPid], raw: [process.pid], postgres: o.postgres };
+  const c0 = await cpuSample(groups);
+  const cutOff = await waitForProgress(
+    () => fired.length,
+    expected,
+    due0 + 59_000,
+    'baseline stamps',
+    w0 + o.budgetMs,
+  );
+  const cpu = cpuCores(c0, await cpuSample(groups));
   worker.shutdown();
   await running;
   await conn.close();
@@ -185,11 +227,14 @@ async function runBaseline(o: {
     expected,
     wallMs: Date.now() - t0,
     startsPerSec: starts.perSecond,
+    overlap,
+    cutOff,
     cpu: {
       machineBusyPct: cpu.busyPct,
-      temporalCores: cpu.cores[0] ?? 0,
-      workerCores: cpu.cores[1] ?? 0,
-      waveSeconds: (Date.now() - w0) / 1000,
+      temporalCores: cpu.cores.temporal ?? 0,
+      workerCores: cpu.cores.raw ?? 0,
+      postgresCores: cpu.cores.postgres ?? 0,
+      waveSeconds: cpu.seconds,
     },
   };
 }
@@ -197,6 +242,15 @@ async function runBaseline(o: {
 export async function runFanout(o: {
   n: number;
   lead: number;
+  /** Lead of the raw baseline (its starts are faster than the product's start phase); default `lead`. */
+  baselineLead?: number;
+  topology?: Topology;
+  /** Worker processes on the cluster (the dev server topology runs one). */
+  workers?: number;
+  shards?: number;
+  dynamicConfig?: Record<string, unknown>;
+  /** Seconds after the first instant after which each phase stops waiting. */
+  budgetS?: number;
   cache: number;
   activities: number;
   pool: number;
@@ -207,10 +261,57 @@ export async function runFanout(o: {
   profileDir?: string;
 }): Promise<FanoutResult> {
   const loadBefore = loadAvg();
-  const temporal = await startTemporal();
-  const db = await freshDb('bench_fanout', o.pool);
+  const topology = o.topology ?? 'dev';
+  const dynamicConfig = o.dynamicConfig ?? {};
+  const budgetMs = (o.budgetS ?? Infinity) * 1000;
+  const taskQueue = 'bench-fanout';
+  // The product worker's settings, the same on both topologies.
+  const workerEnv = {
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'info',
+    DATABASE_POOL_MAX: String(o.pool),
+    WORKER_MAX_CACHED_WORKFLOWS: String(o.cache),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
+    WORKER_STICKY_QUEUE_TIMEOUT_MS: String(o.stickyMs),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
+    // Anything else the worker reads (WORKER_MAX_WORKFLOW_TASK_POLLS, WORKER_NONSTICKY_TO_STICKY_POLL_RATIO) comes from the environment.
+  };
   const sink = await startSink();
-  const connection = await Connection.connect({ address: temporal.address });
+  // Dev server: the bench starts the server and (after the baseline) the worker. Cluster: `up()` starts
+  // temporal-server, the API and the workers; the workers idle (polling) through the baseline.
+  let temporalAddress: string;
+  let temporalPid: number;
+  let db: BenchDb;
+  let databases: string[];
+  let stopServers: () => Promise<void>;
+  let clusterWorkers: number[] = [];
+  let shards: number | undefined;
+  if (topology === 'cluster') {
+    const c = await startCluster({
+      workers: o.workers ?? 1,
+      shards: o.shards,
+      smtpUrl: sink.url,
+      env: workerEnv,
+      poolMax: o.pool,
+      dynamicConfig,
+    });
+    ({ temporalAddress, temporalPid, db, databases, shards } = c);
+    clusterWorkers = c.workerPids;
+    stopServers = () => c.stop();
+  } else {
+    const temporal = await startTemporal(undefined, undefined, undefined, dynamicConfig);
+    const fresh = await freshDb('bench_fanout', o.pool);
+    ({ address: temporalAddress } = temporal);
+    temporalPid = temporal.child.pid;
+    db = fresh;
+    databases = [fresh.name];
+    stopServers = async () => {
+      await fresh.close();
+      await temporal.stop();
+    };
+  }
+  const postgres = await pgBackends(databases);
+  const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const during: string[] = [];
   let worker: ReturnType<typeof spawnChild> | undefined;
@@ -218,10 +319,12 @@ export async function runFanout(o: {
     const baseline = o.skipBaseline
       ? { lateness: summarize([]), fired: 0, expected: 0, wallMs: 0, startsPerSec: 0 }
       : await runBaseline({
-          temporalPid: temporal.child.pid,
+          temporalPid,
+          postgres,
+          budgetMs,
           n: o.n,
-          lead: o.lead,
-          address: temporal.address,
+          lead: o.baselineLead ?? o.lead,
+          address: temporalAddress,
           client,
           cache: o.cache,
           activities: o.activities,
@@ -236,12 +339,18 @@ export async function runFanout(o: {
       pool: o.pool,
       stickyMs: o.stickyMs,
       wfTasks: o.wfTasks,
-      store: temporal.store,
+      store: topology === 'cluster' ? 'PostgreSQL' : 'wal',
     };
-    const taskQueue = 'bench-fanout';
+    const common = {
+      topology,
+      workers: topology === 'cluster' ? clusterWorkers.length : 1,
+      shards,
+      dynamicConfig,
+    };
     if (o.baselineOnly)
       return {
         n: o.n,
+        ...common,
         settings,
         baseline,
         product: undefined,
@@ -259,23 +368,19 @@ export async function runFanout(o: {
           'workers/main.ts',
         ]
       : 'workers/main.ts';
-    worker = spawnChild(script, {
-      TEMPORAL_ADDRESS: temporal.address,
-      DATABASE_URL: db.url,
-      SMTP_URL: sink.url,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      LOG_LEVEL: 'info',
-      DATABASE_POOL_MAX: String(o.pool),
-      WORKER_MAX_CACHED_WORKFLOWS: String(o.cache),
-      WORKER_MAX_CONCURRENT_ACTIVITIES: String(o.activities),
-      WORKER_STICKY_QUEUE_TIMEOUT_MS: String(o.stickyMs),
-      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(o.wfTasks),
-      // Anything else the worker reads (WORKER_MAX_WORKFLOW_TASK_POLLS, WORKER_NONSTICKY_TO_STICKY_POLL_RATIO) comes from the environment.
-    });
-    await worker.waitFor(/worker running/, 180_000);
-    let rssPeak = 0;
+    if (topology === 'dev') {
+      worker = spawnChild(script, {
+        ...workerEnv,
+        TEMPORAL_ADDRESS: temporalAddress,
+        DATABASE_URL: db.url,
+        SMTP_URL: sink.url,
+      });
+      await worker.waitFor(/worker running/, 180_000);
+    }
+    const workerPids = worker ? [worker.pid] : clusterWorkers;
+    const rssPeaks = workerPids.map(() => 0);
     const sampler = setInterval(() => {
-      if (worker) rssPeak = Math.max(rssPeak, memoryOf(worker.pid).rssMiB);
+      workerPids.forEach((pid, k) => (rssPeaks[k] = Math.max(rssPeaks[k]!, memoryOf(pid).rssMiB)));
     }, 1000);
 
     // Rows in bulk, then the workflows with their deadlines in one minute.
@@ -359,8 +464,15 @@ export async function runFanout(o: {
     let lastLoad = Date.now();
     await sleep(Math.max(0, due0 - REMINDER_BEFORE_MS - Date.now()));
     const w0 = Date.now();
-    const c0 = cpuSnapshot([temporal.child.pid, worker.pid, process.pid]);
-    await waitForProgress(
+    const groups = {
+      temporal: [temporalPid],
+      worker: workerPids,
+      bench: [process.pid],
+      postgres,
+      ...Object.fromEntries(workerPids.map((pid, k) => [`worker-${k + 1}`, [pid]])),
+    };
+    const c0 = await cpuSample(groups);
+    const cutOff = await waitForProgress(
       () => {
         if (Date.now() - lastLoad > 30_000) {
           during.push(loadAvg());
@@ -371,11 +483,11 @@ export async function runFanout(o: {
       expectedMails,
       lastDue,
       'emails',
+      w0 + budgetMs,
     );
-    const cpu = cpuBetween(c0, cpuSnapshot([temporal.child.pid, worker.pid, process.pid]), Date.now() - w0);
-    const waveSeconds = (Date.now() - w0) / 1000;
+    const cpu = cpuCores(c0, await cpuSample(groups));
     clearInterval(sampler);
-    const rssEnd = memoryOf(worker.pid);
+    const rssEnds = workerPids.map((pid) => memoryOf(pid));
 
     const late: Record<'reminder' | 'escalation', number[]> = { reminder: [], escalation: [] };
     const seen = new Set<string>();
@@ -408,6 +520,7 @@ export async function runFanout(o: {
     );
     return {
       n: rows.length,
+      ...common,
       settings,
       baseline,
       product: {
@@ -421,14 +534,18 @@ export async function runFanout(o: {
         startsPerSec: starts.perSecond,
         startPhaseMs,
         lastArrivalAfterLastDueMs: lastArrival - lastDue,
-        rssPeakMiB: Math.max(rssPeak, rssEnd.hwmMiB),
-        rssEndMiB: rssEnd.rssMiB,
+        rssPeakPerWorkerMiB: rssPeaks.map((r, k) => Math.max(r, rssEnds[k]!.hwmMiB)),
+        rssPeakMiB: Math.max(...rssPeaks.map((r, k) => Math.max(r, rssEnds[k]!.hwmMiB))),
+        rssEndMiB: Math.max(...rssEnds.map((r) => r.rssMiB)),
+        cutOff,
         cpu: {
           machineBusyPct: cpu.busyPct,
-          temporalCores: cpu.cores[0] ?? 0,
-          workerCores: cpu.cores[1] ?? 0,
-          benchCores: cpu.cores[2] ?? 0,
-          waveSeconds,
+          temporalCores: cpu.cores.temporal ?? 0,
+          workerCores: cpu.cores.worker ?? 0,
+          perWorkerCores: workerPids.map((_, k) => cpu.cores[`worker-${k + 1}`] ?? 0),
+          benchCores: cpu.cores.bench ?? 0,
+          postgresCores: cpu.cores.postgres ?? 0,
+          waveSeconds: cpu.seconds,
         },
         dbRows: dbRows!,
       },
@@ -438,34 +555,43 @@ export async function runFanout(o: {
   } finally {
     await worker?.kill();
     await connection.close();
+    await postgres.close();
+    await stopServers();
     await sink.close();
-    await db.close();
-    await temporal.stop();
   }
 }
 
 export function printFanout(x: FanoutResult, command: string): void {
   const s = (v: Summary) =>
     `p50 ${(v.p50 / 1000).toFixed(1)} s, p95 ${(v.p95 / 1000).toFixed(1)} s, p99 ${(v.p99 / 1000).toFixed(1)} s, max ${(v.max / 1000).toFixed(1)} s (n=${v.n})`;
+  const server = x.topology === 'cluster' ? 'temporal-server' : 'Temporal dev server';
+  const pg = (c: WaveCpu) => `, PostgreSQL ${(c.postgresCores ?? 0).toFixed(2)}`;
+  line(
+    'topology',
+    x.topology === 'cluster'
+      ? `cluster: temporal-server on PostgreSQL (${x.shards} shards), ${x.workers} worker process(es) started by scripts/cluster up()`
+      : 'dev server (temporal server start-dev, SQLite WAL, as npm start runs it), 1 worker process',
+  );
+  line('server dynamic config', fmtDynamicConfig(x.dynamicConfig));
   line(
     'workflows',
     `${x.n} (deadlines spread over one minute; reminder 1 min before, level-1 escalation at due)`,
   );
   line(
     'worker settings',
-    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms workflowTaskPolls=${process.env.WORKER_MAX_WORKFLOW_TASK_POLLS ?? 10} nonStickyRatio=${process.env.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO ?? 0.2} DB pool=${x.settings.pool}; dev server store: ${x.settings.store ?? 'wal'}`,
+    `maxCachedWorkflows=${x.settings.cache} maxConcurrentActivities=${x.settings.activities} maxConcurrentWorkflowTasks=${x.settings.wfTasks} stickyQueueTimeout=${x.settings.stickyMs} ms workflowTaskPolls=${process.env.WORKER_MAX_WORKFLOW_TASK_POLLS ?? 10} nonStickyRatio=${process.env.WORKER_NONSTICKY_TO_STICKY_POLL_RATIO ?? 0.2} DB pool=${x.settings.pool}; store: ${x.settings.store ?? 'wal'}`,
   );
   if (x.baseline.expected) {
     line(
       'baseline: raw timer + no-op activity',
-      `late by ${s(x.baseline.lateness)}; fired ${x.baseline.fired}/${x.baseline.expected} (${x.baseline.startsPerSec.toFixed(0)} starts/s)`,
+      `late by ${s(x.baseline.lateness)}; fired ${x.baseline.fired}/${x.baseline.expected} (${x.baseline.startsPerSec.toFixed(0)} starts/s)${x.baseline.overlap ? ' — starts OVERLAPPED the first instant (raise --baseline-lead)' : ''}${x.baseline.cutOff ? ' — CUT OFF at --budget' : ''}`,
     );
   }
   const bc = x.baseline.cpu;
   if (bc) {
     line(
       'baseline CPU during the waves',
-      `${bc.waveSeconds.toFixed(0)} s: machine ${bc.machineBusyPct.toFixed(0)} % busy; Temporal dev server ${bc.temporalCores.toFixed(2)} cores, raw worker ${bc.workerCores.toFixed(2)}`,
+      `${bc.waveSeconds.toFixed(0)} s: machine ${bc.machineBusyPct.toFixed(0)} % busy; ${server} ${bc.temporalCores.toFixed(2)} cores, raw worker (bench process) ${bc.workerCores.toFixed(2)}${pg(bc)}`,
     );
   }
   const p = x.product;
@@ -486,13 +612,16 @@ export function printFanout(x: FanoutResult, command: string): void {
       `${p.dbRows.superseded} (retired unsent by the clock rule once the deadline passed: counted as missing)`,
     );
     line('last email after last due', `${(p.lastArrivalAfterLastDueMs / 1000).toFixed(1)} s`);
+    if (p.cutOff)
+      line('CUT OFF', 'the --budget ran out before every email arrived: the rest counts as missing');
+    const workers = p.cpu.perWorkerCores ?? [];
     line(
       'CPU during the waves',
-      `${p.cpu.waveSeconds.toFixed(0)} s: machine ${p.cpu.machineBusyPct.toFixed(0)} % busy; Temporal dev server ${p.cpu.temporalCores.toFixed(2)} cores, worker ${p.cpu.workerCores.toFixed(2)}, SMTP sink ${(p.cpu.benchCores ?? 0).toFixed(2)}, rest (PostgreSQL, other processes) ${Math.max(0, (os.cpus().length * p.cpu.machineBusyPct) / 100 - p.cpu.temporalCores - p.cpu.workerCores - (p.cpu.benchCores ?? 0)).toFixed(2)}`,
+      `${p.cpu.waveSeconds.toFixed(0)} s: machine ${p.cpu.machineBusyPct.toFixed(0)} % busy; ${server} ${p.cpu.temporalCores.toFixed(2)} cores, worker${workers.length > 1 ? `s ${workers.map((w) => w.toFixed(2)).join(' + ')} =` : ''} ${p.cpu.workerCores.toFixed(2)}${pg(p.cpu)}, SMTP sink ${(p.cpu.benchCores ?? 0).toFixed(2)}, rest (other processes) ${Math.max(0, (os.cpus().length * p.cpu.machineBusyPct) / 100 - p.cpu.temporalCores - p.cpu.workerCores - (p.cpu.benchCores ?? 0) - (p.cpu.postgresCores ?? 0)).toFixed(2)}`,
     );
     line(
       'worker RSS',
-      `peak ${p.rssPeakMiB.toFixed(0)} MiB, end ${p.rssEndMiB.toFixed(0)} MiB (target ≤ 1024)`,
+      `peak ${p.rssPeakPerWorkerMiB.map((r) => r.toFixed(0)).join(' / ')} MiB, end ${p.rssEndMiB.toFixed(0)} MiB (target ≤ 1024 per worker)`,
     );
     line(
       'db rows',
@@ -507,6 +636,11 @@ export function printFanout(x: FanoutResult, command: string): void {
       p.duplicates === 0 &&
       p.rssPeakMiB <= 1024;
     line('target (≤ 2 min, 0 dup, 0 missing, ≤ 1 GiB)', met ? 'MET' : 'NOT MET');
+    if (x.baseline.expected)
+      line(
+        'product / raw max lateness',
+        `${(p.all.max / x.baseline.lateness.max).toFixed(2)} (target ≤ 1.5)`,
+      );
   }
   line(
     'load avg before / during / after',
@@ -518,9 +652,17 @@ export function printFanout(x: FanoutResult, command: string): void {
 if (require.main === module) {
   const a = args();
   const n = num(a, 'n', 200);
+  const topology = topologyArg(a);
+  const dc = a['dynamic-config'];
   const o = {
     n,
     lead: num(a, 'lead', Math.ceil(20 + n / 20)),
+    baselineLead: a['baseline-lead'] === undefined ? undefined : num(a, 'baseline-lead', 60),
+    topology,
+    workers: num(a, 'workers', 1),
+    shards: a.shards === undefined ? undefined : num(a, 'shards', 4),
+    dynamicConfig: parseDynamicConfig(dc),
+    budgetS: a.budget === undefined ? undefined : num(a, 'budget', 900),
     cache: num(a, 'cache', 1000),
     activities: num(a, 'activities', 100),
     pool: num(a, 'pool', 10),
@@ -530,7 +672,7 @@ if (require.main === module) {
     baselineOnly: a['baseline-only'] === 'true',
     profileDir: a.profile,
   };
-  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool} --sticky=${o.stickyMs} --wf-tasks=${o.wfTasks}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}`;
+  const command = `npx tsx bench/fanout.ts --n=${o.n} --lead=${o.lead}${o.baselineLead === undefined ? '' : ` --baseline-lead=${o.baselineLead}`} --cache=${o.cache} --activities=${o.activities} --pool=${o.pool} --sticky=${o.stickyMs} --wf-tasks=${o.wfTasks}${o.skipBaseline ? ' --skip-baseline' : ''}${o.baselineOnly ? ' --baseline-only' : ''}${topology === 'cluster' ? ` --topology=cluster --workers=${o.workers}${o.shards ? ` --shards=${o.shards}` : ''}` : ''}${dc ? ` --dynamic-config=${dc}` : ''}${o.budgetS === undefined ? '' : ` --budget=${o.budgetS}`}`;
   quietTemporal();
   header('Benchmark 2: deadline fan-out', command);
   runFanout(o)

@@ -7,15 +7,20 @@
  * raw baseline run here. Rounds alternate baseline / intake so drift in machine load hits both.
  * No worker runs: starting a workflow does not need one, and a worker would compete for the CPU.
  *
- *   npx tsx bench/intake.ts [--n=2000] [--concurrency=20] [--rounds=4]
+ * `--topology=cluster`: the same on the production topology (scripts/cluster `up()`: temporal-server on
+ * PostgreSQL with `--shards` history shards, the API as docker-compose.yml configures it); the worker
+ * that `up()` starts is stopped before the measurement, as no worker runs on the dev server either.
+ *
+ *   npx tsx bench/intake.ts [--n=2000] [--concurrency=20] [--rounds=4] [--topology=dev|cluster] [--shards=4]
  */
 import { Client, Connection } from '@temporalio/client';
+import os from 'node:os';
 import { waitForPort } from '../src/temporal/dev-server';
 import {
   args,
   closedLoop,
-  cpuBetween,
-  cpuSnapshot,
+  cpuCores,
+  cpuSample,
   fmtSummary,
   freePort,
   freshDb,
@@ -24,12 +29,20 @@ import {
   line,
   loadAvg,
   num,
+  pgBackends,
   spawnChild,
+  startCluster,
+  startSink,
   startTemporal,
   summarize,
+  topologyArg,
   until,
+  type BenchDb,
   type LoadResult,
+  type Topology,
 } from './lib';
+
+type Cpu = { api: number; temporal: number; postgres: number; client: number };
 
 export interface IntakeResult {
   n: number;
@@ -41,10 +54,15 @@ export interface IntakeResult {
   baseline: ReturnType<typeof summarize>;
   errors: { intake: number; baseline: number; samples: string[] };
   verified: { rows: number; workflows: number };
-  /** CPU milliseconds per clue / per start: the API process, the Temporal dev server, the bench process. */
-  cpuMsPerCall: Record<'intake' | 'baseline', { api: number; temporal: number; client: number }>;
+  /** CPU milliseconds per clue / per start: the API process, the Temporal server, PostgreSQL, the bench process. */
+  cpuMsPerCall: Record<'intake' | 'baseline', Cpu>;
+  /** Cores used while measuring (all rounds of each kind). */
+  cpuCores: Record<'intake' | 'baseline', Cpu & { machineBusyPct: number }>;
   load: string;
+  loadBefore: string;
   store: string;
+  topology: Topology;
+  shards?: number;
 }
 
 export function intakeBody(i: number, tag: string) {
@@ -68,34 +86,78 @@ export async function runIntake(o: {
   concurrency: number;
   rounds: number;
   profileDir?: string;
+  topology?: Topology;
+  shards?: number;
 }): Promise<IntakeResult> {
-  const temporal = await startTemporal();
-  const db = await freshDb('bench_intake');
-  const port = await freePort();
+  const loadBefore = loadAvg();
+  const topology = o.topology ?? 'dev';
   const taskQueue = 'bench-intake';
-  // --profile=<dir>: the API runs under the V8 CPU profiler (bench/profile-summary.ts reads it).
-  const api = spawnChild(
-    o.profileDir
-      ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, '--import', 'tsx', 'api/main.ts']
-      : 'api/main.ts',
-    {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '10000000',
-      NODE_ENV: 'development',
-    },
-  );
-  const connection = await Connection.connect({ address: temporal.address });
+  const apiEnv = { TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '10000000' };
+  let temporalAddress: string;
+  let temporalPid: number;
+  let apiPid: number;
+  let port: number;
+  let db: BenchDb;
+  let databases: string[];
+  let store: string;
+  let shards: number | undefined;
+  let stopServers: () => Promise<void>;
+  if (topology === 'cluster') {
+    if (o.profileDir) throw new Error('--profile works on the dev server topology only');
+    // The API's mail is never sent here; the worker gets the sink's address and is stopped at once.
+    const sink = await startSink();
+    const c = await startCluster({ workers: 1, shards: o.shards, smtpUrl: sink.url, env: apiEnv });
+    for (const pid of c.workerPids) process.kill(pid, 'SIGTERM');
+    ({ temporalAddress, temporalPid, apiPid, db, databases, shards } = c);
+    port = c.apiPort;
+    store = `PostgreSQL, ${c.shards} history shards`;
+    stopServers = async () => {
+      await c.stop();
+      await sink.close();
+    };
+  } else {
+    const temporal = await startTemporal();
+    const fresh = await freshDb('bench_intake');
+    port = await freePort();
+    // --profile=<dir>: the API runs under the V8 CPU profiler (bench/profile-summary.ts reads it).
+    const api = spawnChild(
+      o.profileDir
+        ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, '--import', 'tsx', 'api/main.ts']
+        : 'api/main.ts',
+      {
+        ...apiEnv,
+        DATABASE_URL: fresh.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        PORT: String(port),
+        NODE_ENV: 'development',
+      },
+    );
+    temporalAddress = temporal.address;
+    temporalPid = temporal.child.pid;
+    apiPid = api.pid;
+    db = fresh;
+    databases = [fresh.name];
+    store = `${temporal.store} (BENCH_TEMPORAL_STORE)`;
+    stopServers = async () => {
+      await api.kill();
+      await fresh.close();
+      await temporal.stop();
+    };
+    try {
+      await Promise.race([
+        waitForPort(port, '127.0.0.1', 120_000),
+        api.exited.then((c) => Promise.reject(new Error(`api exited ${c}: ${api.output()}`))),
+      ]);
+    } catch (err) {
+      await stopServers();
+      throw err;
+    }
+  }
+  const postgres = await pgBackends(databases);
+  const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const http = httpClient(`http://127.0.0.1:${port}`, o.concurrency * 2);
   try {
-    await Promise.race([
-      waitForPort(port, '127.0.0.1', 120_000),
-      api.exited.then((c) => Promise.reject(new Error(`api exited ${c}: ${api.output()}`))),
-    ]);
     const token = db.tokens['u-coordinator']!;
     const tag = Date.now().toString(36);
     const post = async (i: number) => {
@@ -119,15 +181,20 @@ export async function runIntake(o: {
     const per = Math.ceil(o.n / o.rounds);
     const b: LoadResult[] = [];
     const r: LoadResult[] = [];
-    // CPU seconds per call of: the API process, the Temporal dev server, this process (client + load).
-    const pids = [api.pid, temporal.child.pid, process.pid];
-    const cpuB = [0, 0, 0];
-    const cpuR = [0, 0, 0];
-    const timed = async (acc: number[], fn: () => Promise<LoadResult>) => {
-      const a0 = cpuSnapshot(pids);
+    // CPU seconds of: the API process, the Temporal server, this run's PostgreSQL backends, this
+    // process (client + load generator); busy = machine CPU seconds (all cores).
+    const groups = { api: [apiPid], temporal: [temporalPid], postgres, client: [process.pid] };
+    const zero = () => ({ api: 0, temporal: 0, postgres: 0, client: 0, busy: 0, wall: 0 });
+    const cpuB = zero();
+    const cpuR = zero();
+    const timed = async (acc: ReturnType<typeof zero>, fn: () => Promise<LoadResult>) => {
+      const a0 = await cpuSample(groups);
       const x = await fn();
-      const d = cpuBetween(a0, cpuSnapshot(pids), x.wallMs);
-      d.cores.forEach((c, k) => (acc[k]! += (c * x.wallMs) / 1000));
+      const d = cpuCores(a0, await cpuSample(groups));
+      for (const k of ['api', 'temporal', 'postgres', 'client'] as const)
+        acc[k] += (d.cores[k] ?? 0) * d.seconds;
+      acc.busy += (d.busyPct / 100) * os.cpus().length * d.seconds;
+      acc.wall += d.seconds;
       return x;
     };
     for (let k = 0; k < o.rounds; k++) {
@@ -170,29 +237,36 @@ export async function runIntake(o: {
       baseline: summarize(B.lat),
       errors: { intake: R.errors, baseline: B.errors, samples: [...R.samples, ...B.samples].slice(0, 5) },
       verified: { rows, workflows },
-      cpuMsPerCall: {
-        intake: {
-          api: (cpuR[0]! * 1000) / o.n,
-          temporal: (cpuR[1]! * 1000) / o.n,
-          client: (cpuR[2]! * 1000) / o.n,
-        },
-        baseline: {
-          api: (cpuB[0]! * 1000) / o.n,
-          temporal: (cpuB[1]! * 1000) / o.n,
-          client: (cpuB[2]! * 1000) / o.n,
-        },
-      },
+      cpuMsPerCall: { intake: perCall(cpuR, R.lat.length), baseline: perCall(cpuB, B.lat.length) },
+      cpuCores: { intake: cores(cpuR), baseline: cores(cpuB) },
       load: loadAvg(),
-      store: temporal.store,
+      loadBefore,
+      store,
+      topology,
+      shards,
     };
   } finally {
     http.close();
-    await api.kill();
     await connection.close();
-    await db.close();
-    await temporal.stop();
+    await postgres.close();
+    await stopServers();
   }
 }
+
+type CpuAcc = Cpu & { busy: number; wall: number };
+const perCall = (c: CpuAcc, calls: number): Cpu => ({
+  api: (c.api * 1000) / Math.max(1, calls),
+  temporal: (c.temporal * 1000) / Math.max(1, calls),
+  postgres: (c.postgres * 1000) / Math.max(1, calls),
+  client: (c.client * 1000) / Math.max(1, calls),
+});
+const cores = (c: CpuAcc): Cpu & { machineBusyPct: number } => ({
+  api: c.api / c.wall,
+  temporal: c.temporal / c.wall,
+  postgres: c.postgres / c.wall,
+  client: c.client / c.wall,
+  machineBusyPct: (100 * c.busy) / c.wall / os.cpus().length,
+});
 
 export function printIntake(x: IntakeResult, command: string): void {
   line('intake (POST /api/v1/clues)', `${x.intakePerSec.toFixed(1)} clues/s; ${fmtSummary(x.intake)}`);
@@ -201,20 +275,35 @@ export function printIntake(x: IntakeResult, command: string): void {
     `${x.baselinePerSec.toFixed(1)} starts/s; ${fmtSummary(x.baseline)}`,
   );
   line(
+    'topology',
+    x.topology === 'cluster'
+      ? `cluster: temporal-server on ${x.store}; API as its own process (scripts/cluster up(), NODE_ENV=production); no worker`
+      : `dev server (${x.store}); API as its own process; no worker`,
+  );
+  line(
     'ratio intake/baseline',
-    `${x.ratio.toFixed(2)} (target ≥ 0.70: ${x.ratio >= 0.7 ? 'MET' : 'NOT MET'})`,
+    `${x.ratio.toFixed(2)} (target ≥ 0.80: ${x.ratio >= 0.8 ? 'MET' : 'NOT MET'})`,
   );
   line(
     'errors',
     `intake ${x.errors.intake}, baseline ${x.errors.baseline}${x.errors.samples.length ? ` e.g. ${x.errors.samples[0]}` : ''}`,
   );
   line('verified', `${x.verified.rows} rows, ${x.verified.workflows} clue workflows (measured + warm-up)`);
-  const c = (v: { api: number; temporal: number; client: number }) =>
-    `API ${v.api.toFixed(1)} ms, Temporal dev server ${v.temporal.toFixed(1)} ms, load generator ${v.client.toFixed(1)} ms`;
-  line('CPU per clue (intake)', c(x.cpuMsPerCall.intake));
-  line('CPU per start (baseline)', c(x.cpuMsPerCall.baseline));
-  line('dev server store', `${x.store} (BENCH_TEMPORAL_STORE)`);
-  line('load at end', x.load);
+  const server = x.topology === 'cluster' ? 'temporal-server' : 'Temporal dev server';
+  const c = (v: Cpu, unit: string, digits: number) =>
+    `API ${v.api.toFixed(digits)}${unit}, ${server} ${v.temporal.toFixed(digits)}${unit}, PostgreSQL ${v.postgres.toFixed(digits)}${unit}, load generator + client ${v.client.toFixed(digits)}${unit}`;
+  line('CPU per clue (intake)', c(x.cpuMsPerCall.intake, ' ms', 1));
+  line('CPU per start (baseline)', c(x.cpuMsPerCall.baseline, ' ms', 1));
+  const k = x.cpuCores;
+  line(
+    'cores while intake ran',
+    `${c(k.intake, '', 2)}; machine ${k.intake.machineBusyPct.toFixed(0)} % busy`,
+  );
+  line(
+    'cores while baseline ran',
+    `${c(k.baseline, '', 2)}; machine ${k.baseline.machineBusyPct.toFixed(0)} % busy`,
+  );
+  line('load before / at end', `${x.loadBefore} / ${x.load}`);
   line('reproduce', command);
 }
 
@@ -225,8 +314,10 @@ if (require.main === module) {
     concurrency: num(a, 'concurrency', 20),
     rounds: num(a, 'rounds', 4),
     profileDir: a.profile,
+    topology: topologyArg(a),
+    shards: a.shards === undefined ? undefined : num(a, 'shards', 4),
   };
-  const command = `npx tsx bench/intake.ts --n=${o.n} --concurrency=${o.concurrency} --rounds=${o.rounds}`;
+  const command = `npx tsx bench/intake.ts --n=${o.n} --concurrency=${o.concurrency} --rounds=${o.rounds}${o.topology === 'cluster' ? ' --topology=cluster' : ''}${o.shards ? ` --shards=${o.shards}` : ''}`;
   header('Benchmark 1: intake vs raw workflow.start', command);
   runIntake(o)
     .then((x) => {

