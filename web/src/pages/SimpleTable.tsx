@@ -1,10 +1,9 @@
 /**
  * A plain semantic table styled like Ant Design's, for read-only lists: antd's Table brings sorting,
  * filtering trees and virtual lists this workbench does not use, at ~100 KB gzip. Scrolls inside its
- * card, never the page.
+ * card, never the page. Colours are antd's CSS variables (no theme hook).
  */
 import type { ReactNode } from 'react';
-import { theme } from 'antd';
 
 export interface Column<T> {
   key: string;
@@ -19,20 +18,19 @@ export function SimpleTable<T>(props: {
   rowProps?: (row: T) => Record<string, string>;
   caption?: string;
 }) {
-  const { token } = theme.useToken();
   const cell = {
     padding: '12px 8px',
-    borderBottom: `1px solid ${token.colorSplit}`,
+    borderBottom: '1px solid var(--ant-color-split, rgba(5, 5, 5, 0.06))',
     textAlign: 'left' as const,
   };
   return (
     <div style={{ overflowX: 'auto' }}>
-      <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: token.fontSize }}>
+      <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 'var(--ant-font-size, 14px)' }}>
         {props.caption && (
           <caption style={{ textAlign: 'left', captionSide: 'top' }}>{props.caption}</caption>
         )}
         <thead>
-          <tr style={{ background: token.colorFillAlter }}>
+          <tr style={{ background: 'var(--ant-color-fill-alter, rgba(0, 0, 0, 0.02))' }}>
             {props.columns.map((c) => (
               <th key={c.key} scope="col" style={{ ...cell, fontWeight: 600, whiteSpace: 'nowrap' }}>
                 {c.title}
