@@ -15,17 +15,30 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../src/config';
 import type { AppContext } from '../src/context';
 import { registerClue, type ClueIntake } from '../src/services/clues';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   freshDb,
+  openDb,
   parseHead,
+  pgServer,
   sleep,
   spawnChild,
   startTemporal,
   tempDir,
+  topologyArg,
   type BenchDb,
   type Child,
   type TemporalServer,
+  type Topology,
 } from '../bench/lib';
+import {
+  appEnvFor,
+  down as clusterDown,
+  restartTemporal,
+  stopTemporal,
+  up as clusterUp,
+} from '../scripts/cluster/cluster';
 
 export { sleep };
 
@@ -229,8 +242,22 @@ export async function drillSmtp(): Promise<DrillSmtp> {
 
 // ---- the deployment -----------------------------------------------------------------------------
 
+/**
+ * 'dev': the Temporal dev server on a SQLite file (`npm start`'s runtime). 'cluster': the production
+ * topology of scripts/cluster — temporal-server built from source, its persistence and SQL visibility on
+ * PostgreSQL, the API as its own process — where every PostgreSQL connection, temporal-server's too,
+ * goes through the drills' proxy, so cutting it cuts Temporal's store as well as the ledger.
+ */
+export { topologyArg, type Topology };
+
 export interface Stack {
-  temporal: TemporalServer;
+  topology: Topology;
+  temporal: { address: string };
+  /** Crash (SIGKILL) or stop the Temporal server; `startTemporal` brings it back on the same store and port. */
+  stopTemporal(signal?: NodeJS.Signals): Promise<void>;
+  startTemporal(): Promise<void>;
+  /** The API as its own process (cluster), else undefined: a drill runs the app in-process. */
+  apiBase?: string;
   db: BenchDb;
   smtp: DrillSmtp;
   pgProxy: TcpProxy;
@@ -248,9 +275,18 @@ export interface Stack {
 
 export async function startStack(
   name: string,
-  o: { temporalPort?: number; temporalDir?: string; workerEnv?: Record<string, string> } = {},
+  o: {
+    temporalPort?: number;
+    temporalDir?: string;
+    workerEnv?: Record<string, string>;
+    topology?: Topology;
+  } = {},
 ): Promise<Stack> {
-  const temporal = await startTemporal(o.temporalDir ?? tempDir(`drill-${name}`), o.temporalPort);
+  if (o.topology === 'cluster') return startClusterStack(name, o);
+  let temporal: TemporalServer = await startTemporal(
+    o.temporalDir ?? tempDir(`drill-${name}`),
+    o.temporalPort,
+  );
   const db = await freshDb(`drill_${name.replace(/\W/g, '_')}`);
   const smtp = await drillSmtp();
   const u = new URL(db.url);
@@ -277,7 +313,14 @@ export async function startStack(
     log: pino({ level: 'silent' }),
   };
   const stack: Stack = {
-    temporal,
+    topology: 'dev',
+    get temporal() {
+      return temporal;
+    },
+    stopTemporal: (signal) => temporal.stop(signal),
+    async startTemporal() {
+      temporal = await startTemporal(temporal.dir, temporal.port);
+    },
     db,
     smtp,
     pgProxy,
@@ -308,7 +351,104 @@ export async function startStack(
       // DRILL_KEEP_DB=1 keeps the database for a post-mortem.
       await db.close(process.env.DRILL_KEEP_DB !== '1');
       if (process.env.DRILL_KEEP_DB === '1') log(`kept database ${db.name}`);
-      await stack.temporal.stop();
+      await temporal.stop();
+    },
+  };
+  return stack;
+}
+
+/**
+ * The same deployment on the cluster topology: scripts/cluster `up` (temporal-server on PostgreSQL with
+ * SQL visibility, the API process, the schema and the seed) with the PostgreSQL URL of the drills'
+ * proxy, so temporal-server, the API and the worker all reach PostgreSQL through it. The worker is
+ * started by the drill (killable), with the environment `up` gives its own workers. The drill's own
+ * reads and registrations use a direct connection, as on the dev stack.
+ */
+async function startClusterStack(name: string, o: { workerEnv?: Record<string, string> }): Promise<Stack> {
+  const serverUrl = (await pgServer()).replace(/\/$/, '');
+  const direct = new URL(serverUrl);
+  const pgProxy = await tcpProxy(Number(direct.port || 5432));
+  const proxied = new URL(serverUrl);
+  proxied.port = String(pgProxy.port);
+  const smtp = await drillSmtp();
+  const dir = tempDir(`drill-cluster-${name}`);
+  const taskQueue = `drill-${name}`;
+  const lines: string[] = [];
+  const state = await clusterUp({
+    dir,
+    shards: 4,
+    workers: 0,
+    pgUrl: proxied.toString().replace(/\/$/, ''),
+    dbPrefix: `drill_${name.replace(/\W/g, '_')}_${process.pid}_`,
+    smtpUrl: smtp.url,
+    env: {
+      DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'info',
+    },
+    seed: true,
+    log: (l) => {
+      lines.push(l);
+      log(`cluster: ${l}`);
+    },
+  });
+  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as Record<string, string>;
+  const db = await openDb(serverUrl, state.databases.app, tokens);
+  const connection = await Connection.connect({ address: state.temporalAddress });
+  const client = new Client({ connection, namespace: state.namespace });
+  const config = loadConfig({
+    DATABASE_URL: state.databaseUrl,
+    TEMPORAL_ADDRESS: state.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.url,
+    DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'silent',
+  });
+  const ctx: AppContext = {
+    config,
+    orm: db.orm,
+    temporal: client,
+    reporterKey: randomBytes(32).toString('hex'),
+    log: pino({ level: 'silent' }),
+  };
+  const quiet = () => undefined;
+  const stack: Stack = {
+    topology: 'cluster',
+    temporal: { address: state.temporalAddress },
+    stopTemporal: (signal) => stopTemporal({ dir, signal, log: quiet }),
+    async startTemporal() {
+      await restartTemporal({ dir });
+    },
+    apiBase: state.apiUrl.replace(/\/api\/v1$/, ''),
+    db,
+    smtp,
+    pgProxy,
+    proxiedDbUrl: state.databaseUrl,
+    client,
+    connection,
+    ctx,
+    config,
+    taskQueue,
+    async startWorker() {
+      const env = appEnvFor(state, { LOG_LEVEL: 'info', ...o.workerEnv });
+      const w = spawnChild('workers/main.ts', env);
+      stack.worker = w;
+      await w.waitFor(/worker running/, 180_000);
+      return w;
+    },
+    async close() {
+      await stack.worker?.kill('SIGKILL');
+      await connection.close().catch(() => undefined);
+      await db.close(false);
+      // The databases are dropped through the proxy: it must be up.
+      await pgProxy.restore();
+      const keep = process.env.DRILL_KEEP_DB === '1';
+      await clusterDown({ dir, drop: !keep, log: quiet });
+      if (keep) log(`kept the cluster's databases and its state in ${dir}`);
+      await smtp.close();
+      await pgProxy.close();
     },
   };
   return stack;

@@ -8,7 +8,10 @@
  * be 503 with Retry-After (never 500); afterwards the API and the activities recover by themselves
  * and every key ends with exactly one row, its workflow in its end state, its emails sent once.
  *
- *   npx tsx drills/pg-outage.ts [--seconds=60] [--cut-at=10] [--down=30] [--clients=4]
+ * On `--topology=cluster` the proxy carries temporal-server's connections too (its persistence and
+ * SQL visibility are on the same PostgreSQL), and the load goes to the cluster's API process.
+ *
+ *   npx tsx drills/pg-outage.ts [--seconds=60] [--cut-at=10] [--down=30] [--clients=4] [--topology=dev|cluster]
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -17,7 +20,17 @@ import { fullApiExtras } from '../api/extras';
 import type { AppContext } from '../src/context';
 import { initORM } from '../src/db/orm';
 import { args, header, httpClient, line, num, quietTemporal, sleep } from '../bench/lib';
-import { clean, drillIntake, log, printTally, startStack, settle, type Tally } from './lib';
+import {
+  clean,
+  drillIntake,
+  log,
+  printTally,
+  startStack,
+  settle,
+  topologyArg,
+  type Tally,
+  type Topology,
+} from './lib';
 
 export interface PgOutageResult {
   registered: number;
@@ -34,13 +47,22 @@ export async function runPgOutage(o: {
   downSeconds: number;
   clients: number;
   timeoutMs?: number;
+  topology?: Topology;
 }): Promise<PgOutageResult> {
-  const stack = await startStack('pg-outage');
-  const apiOrm = await initORM({ url: stack.proxiedDbUrl, poolMax: 10, migrate: false });
-  const ctx: AppContext = { ...stack.ctx, orm: apiOrm };
-  const server: Server = createApp(ctx, fullApiExtras).listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  const http = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 32);
+  const stack = await startStack('pg-outage', { topology: o.topology });
+  // The cluster has the API as its own process; the dev stack runs it here, through the proxy.
+  let apiOrm: Awaited<ReturnType<typeof initORM>> | undefined;
+  let server: Server | undefined;
+  let base = stack.apiBase;
+  if (!base) {
+    apiOrm = await initORM({ url: stack.proxiedDbUrl, poolMax: 10, migrate: false });
+    const ctx: AppContext = { ...stack.ctx, orm: apiOrm };
+    const s = createApp(ctx, fullApiExtras).listen(0, '127.0.0.1');
+    server = s;
+    await new Promise<void>((r) => s.once('listening', () => r()));
+    base = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  }
+  const http = httpClient(base, 32);
   const token = stack.db.tokens['u-coordinator']!;
   const tag = `pg${Date.now().toString(36)}`;
   const during = { requests: 0, by: {} as Record<string, number>, withoutRetryAfter: 0 };
@@ -112,7 +134,13 @@ export async function runPgOutage(o: {
     await Promise.all([...Array.from({ length: o.clients }, writer), reader(), fault]);
     const n = next;
     log(`${n} clues registered; waiting for their end state`);
-    const t = await settle(stack, n, `u-coordinator:${tag}-`, new Map(), o.timeoutMs ?? 240_000);
+    const t = await settle(
+      stack,
+      n,
+      `u-coordinator:${tag}-`,
+      new Map(),
+      o.timeoutMs ?? (stack.topology === 'cluster' ? 600_000 : 240_000),
+    );
     const pass =
       clean(t) &&
       !during.by['500'] &&
@@ -129,9 +157,12 @@ export async function runPgOutage(o: {
     };
   } finally {
     http.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    await apiOrm.close(true);
+    if (server) {
+      const s = server;
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    await apiOrm?.close(true);
     await stack.close();
   }
 }
@@ -163,10 +194,14 @@ if (require.main === module) {
     cutAt: num(a, 'cut-at', 10),
     downSeconds: num(a, 'down', 30),
     clients: num(a, 'clients', 4),
+    topology: topologyArg(a),
   };
-  const command = `npx tsx drills/pg-outage.ts --seconds=${o.seconds} --cut-at=${o.cutAt} --down=${o.downSeconds} --clients=${o.clients}`;
+  const command = `npx tsx drills/pg-outage.ts --seconds=${o.seconds} --cut-at=${o.cutAt} --down=${o.downSeconds} --clients=${o.clients}${o.topology === 'cluster' ? ' --topology=cluster' : ''}`;
   quietTemporal();
-  header('Drill 3: PostgreSQL unavailable for 30 s', command);
+  header(
+    `Drill 3: PostgreSQL unavailable for ${o.downSeconds} s${o.topology === 'cluster' ? ' (cluster: Temporal’s store too)' : ''}`,
+    command,
+  );
   runPgOutage(o)
     .then((x) => {
       printPgOutage(x, command);

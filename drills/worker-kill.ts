@@ -13,10 +13,21 @@
  * keeps one). Such sends are identified at the moment of the kill (outbox row pending, Message-ID
  * already at the server) and reported separately; any other repeat fails the drill.
  *
- *   npx tsx drills/worker-kill.ts [--n=500] [--kill-at=0.4] [--down=5]
+ *   npx tsx drills/worker-kill.ts [--n=500] [--kill-at=0.4] [--down=5] [--topology=dev|cluster]
  */
 import { args, header, line, num, quietTemporal, sleep } from '../bench/lib';
-import { clean, log, MAILS_PER_CLUE, printTally, registerMany, startStack, settle, type Tally } from './lib';
+import {
+  clean,
+  log,
+  MAILS_PER_CLUE,
+  printTally,
+  registerMany,
+  startStack,
+  settle,
+  topologyArg,
+  type Tally,
+  type Topology,
+} from './lib';
 
 export interface WorkerKillResult {
   n: number;
@@ -33,9 +44,10 @@ export async function runWorkerKill(o: {
   killAt: number;
   downSeconds: number;
   timeoutMs?: number;
+  topology?: Topology;
 }): Promise<WorkerKillResult> {
   const t0 = Date.now();
-  const stack = await startStack('worker-kill');
+  const stack = await startStack('worker-kill', { topology: o.topology });
   try {
     await stack.startWorker();
     const tag = `wk${Date.now().toString(36)}`;
@@ -61,7 +73,13 @@ export async function runWorkerKill(o: {
     await sleep(Math.max(0, o.downSeconds * 1000 - (Date.now() - killedAt)));
     await stack.startWorker();
     log('worker restarted');
-    const t = await settle(stack, o.n, `${tag}-`, ambiguous, o.timeoutMs ?? 240_000);
+    const t = await settle(
+      stack,
+      o.n,
+      `${tag}-`,
+      ambiguous,
+      o.timeoutMs ?? (stack.topology === 'cluster' ? 600_000 : 240_000),
+    );
     return {
       n: o.n,
       killedAfterMails,
@@ -90,10 +108,15 @@ export function printWorkerKill(x: WorkerKillResult, command: string): void {
 
 if (require.main === module) {
   const a = args();
-  const o = { n: num(a, 'n', 500), killAt: num(a, 'kill-at', 0.4), downSeconds: num(a, 'down', 5) };
-  const command = `npx tsx drills/worker-kill.ts --n=${o.n} --kill-at=${o.killAt} --down=${o.downSeconds}`;
+  const o = {
+    n: num(a, 'n', 500),
+    killAt: num(a, 'kill-at', 0.4),
+    downSeconds: num(a, 'down', 5),
+    topology: topologyArg(a),
+  };
+  const command = `npx tsx drills/worker-kill.ts --n=${o.n} --kill-at=${o.killAt} --down=${o.downSeconds}${o.topology === 'cluster' ? ' --topology=cluster' : ''}`;
   quietTemporal();
-  header('Drill 1: kill -9 the worker mid-run', command);
+  header(`Drill 1: kill -9 the worker mid-run${o.topology === 'cluster' ? ' (cluster)' : ''}`, command);
   runWorkerKill(o)
     .then((x) => {
       printWorkerKill(x, command);

@@ -181,6 +181,8 @@ export interface ClusterState {
   ports: { frontend: number; api: number; metrics: number; smtp?: number };
   logs: Record<string, string>;
   pids: Pids;
+  /** The extra environment `up` gave the API and worker processes (UpOptions.env). */
+  env?: Record<string, string>;
 }
 
 export interface UpOptions {
@@ -435,10 +437,11 @@ async function withPg<T>(serverUrl: string, fn: (c: PgClient) => Promise<T>): Pr
   }
 }
 
-function sqlTool(pgUrl: string, db: string, args: string[]): { ok: boolean; out: string } {
+/** Asynchronous: a caller may serve the tool's PostgreSQL connections in-process (the drills' proxy). */
+async function sqlTool(pgUrl: string, db: string, args: string[]): Promise<{ ok: boolean; out: string }> {
   const u = new URL(pgUrl);
-  const r = spawnSync(SQL_TOOL_BIN, ['--plugin', 'postgres12', '--db', db, ...args], {
-    encoding: 'utf8',
+  const child = spawn(SQL_TOOL_BIN, ['--plugin', 'postgres12', '--db', db, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       SQL_HOST: u.hostname,
@@ -448,7 +451,14 @@ function sqlTool(pgUrl: string, db: string, args: string[]): { ok: boolean; out:
       SQL_PASSWORD: decodeURIComponent(u.password),
     },
   });
-  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | string>((resolve) => {
+    child.once('error', (err) => resolve(err.message));
+    child.once('close', (c, sig) => resolve(c ?? sig ?? 'killed'));
+  });
+  return { ok: code === 0, out };
 }
 
 /** As the admin-tools job in docker-compose.yml: create + setup-schema once, update-schema always. */
@@ -464,11 +474,11 @@ async function setupSchema(
   );
   if (!exists) {
     for (const step of [['create-database'], ['setup-schema', '-v', '0.0']]) {
-      const r = sqlTool(pgUrl, db, step);
+      const r = await sqlTool(pgUrl, db, step);
       if (!r.ok) throw new Error(`temporal-sql-tool ${step[0]} ${db}:\n${r.out}`);
     }
   }
-  const u = sqlTool(pgUrl, db, ['update-schema', '-d', path.join(SCHEMA_DIR, kind, 'versioned')]);
+  const u = await sqlTool(pgUrl, db, ['update-schema', '-d', path.join(SCHEMA_DIR, kind, 'versioned')]);
   if (!u.ok) throw new Error(`temporal-sql-tool update-schema ${db}:\n${u.out}`);
   log(`schema ${kind} ${exists ? 'up to date' : 'created'} in database ${db}`);
 }
@@ -726,28 +736,11 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
       ),
     );
     logs.temporal = path.join(dir, 'temporal.log');
-    pids.temporal = daemon(
-      SERVER_BIN,
-      ['--config-file', configFile, '--allow-no-auth', 'start'],
-      logs.temporal,
-      process.env,
-    );
-    save();
     const temporalAddress = `127.0.0.1:${frontend}`;
-    await waitUntil(
-      'temporal-server',
-      async () => {
-        await waitForPort(frontend, '127.0.0.1', 1000);
-        const c = await Connection.connect({ address: `127.0.0.1:${frontend}`, connectTimeout: 2000 });
-        try {
-          await c.workflowService.getSystemInfo({});
-          return true;
-        } finally {
-          await c.close();
-        }
-      },
-      { pid: pids.temporal, logFile: logs.temporal },
-    );
+    await launchTemporal(configFile, logs.temporal, frontend, (pid) => {
+      pids.temporal = pid;
+      save();
+    });
     await prepareNamespace(temporalAddress, log);
     log(
       `temporal-server ${TEMPORAL_SERVER_VERSION} on ${temporalAddress} (pid ${pids.temporal}, ${shards} shards)`,
@@ -794,23 +787,8 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
     state.ports = { frontend, api: apiPort, metrics: ports.metrics, smtp: smtpPort };
     writePrivate(path.join(dir, 'ports.json'), JSON.stringify({ frontend, api: apiPort, smtp: smtpPort }));
 
-    // As docker-compose.yml's x-app environment.
-    const appEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...(o.env ?? {}),
-      NODE_ENV: 'production',
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_NAMESPACE: NAMESPACE,
-      DATABASE_URL: databaseUrl,
-      SMTP_URL: smtpUrl,
-      REPORTER_KEY: fs.readFileSync(keyFile, 'utf8').trim(),
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      LOG_LEVEL: o.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
-      SEED_DEMO: 'false',
-      DATA_DIR: path.join(dir, 'app'),
-    };
-    delete appEnv.TEST_PG_URL;
+    state.env = o.env ?? {};
+    const appEnv = appEnvFor(state as ClusterState);
     const tsx = (entry: string) => [process.execPath, ['--import', 'tsx', path.join(ROOT, entry)]] as const;
 
     // The API first (compose: the worker waits for a healthy API), then the workers.
@@ -861,6 +839,96 @@ export async function up(o: UpOptions = {}): Promise<ClusterState> {
     await stopPids(pids, log).catch(() => undefined);
     throw err;
   }
+}
+
+/** The API's and workers' environment, as docker-compose.yml's x-app (also for a process started later). */
+export function appEnvFor(state: ClusterState, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(state.env ?? {}),
+    ...extra,
+    NODE_ENV: 'production',
+    TEMPORAL_ADDRESS: state.temporalAddress,
+    TEMPORAL_NAMESPACE: state.namespace,
+    DATABASE_URL: state.databaseUrl,
+    SMTP_URL: state.smtpUrl,
+    REPORTER_KEY: fs.readFileSync(path.join(state.dir, 'reporter.key'), 'utf8').trim(),
+    HOST: '127.0.0.1',
+    PORT: String(state.ports.api),
+    LOG_LEVEL: extra.LOG_LEVEL ?? state.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+    SEED_DEMO: 'false',
+    DATA_DIR: path.join(state.dir, 'app'),
+  };
+  delete env.TEST_PG_URL;
+  return env;
+}
+
+/** Starts temporal-server on `configFile` and returns once its frontend answers. */
+async function launchTemporal(
+  configFile: string,
+  logFile: string,
+  frontend: number,
+  started: (pid: number) => void,
+): Promise<number> {
+  const pid = daemon(
+    SERVER_BIN,
+    ['--config-file', configFile, '--allow-no-auth', 'start'],
+    logFile,
+    process.env,
+  );
+  started(pid);
+  await waitUntil(
+    'temporal-server',
+    async () => {
+      await waitForPort(frontend, '127.0.0.1', 1000);
+      const c = await Connection.connect({ address: `127.0.0.1:${frontend}`, connectTimeout: 2000 });
+      try {
+        await c.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await c.close();
+      }
+    },
+    { pid, logFile },
+  );
+  return pid;
+}
+
+/** Stops the running temporal-server of the cluster in `dir` (the fault drills: SIGKILL = a crash). */
+export async function stopTemporal(
+  o: { dir?: string; signal?: NodeJS.Signals; log?: Log } = {},
+): Promise<void> {
+  const pids = readJson<Pids>(path.join(stateDir(o.dir), 'pids.json'));
+  await stopOne(
+    pids?.temporal,
+    'temporal-server',
+    o.signal ?? 'SIGTERM',
+    'temporal-server',
+    o.log ?? defaultLog,
+  );
+}
+
+/** Starts temporal-server again with the configuration `up` wrote: the same databases and ports. */
+export async function restartTemporal(o: { dir?: string } = {}): Promise<number> {
+  const dir = stateDir(o.dir);
+  const state = readState(dir);
+  if (!state) throw new Error(`no cluster state in ${dir}`);
+  const pidFile = path.join(dir, 'pids.json');
+  const pids = readJson<Pids>(pidFile) ?? state.pids;
+  if (alive(pids.temporal) && looksLikeOurs(pids.temporal, 'temporal-server')) {
+    throw new Error(`temporal-server is still running (pid ${pids.temporal})`);
+  }
+  return launchTemporal(
+    path.join(dir, 'temporal.yaml'),
+    state.logs.temporal!,
+    state.ports.frontend,
+    (pid) => {
+      pids.temporal = pid;
+      state.pids = pids;
+      writePrivate(pidFile, JSON.stringify(pids, null, 2));
+      writePrivate(path.join(dir, 'cluster.json'), JSON.stringify(state, null, 2));
+    },
+  );
 }
 
 async function prepareAppDatabase(dir: string, databaseUrl: string, seed: boolean, log: Log): Promise<void> {
