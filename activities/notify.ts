@@ -239,6 +239,9 @@ const TRANSLATED_PARAMS: Record<string, string> = {
   stage: 'stage',
   task: 'task',
   phase: 'campaignPhase',
+  // The automatic referral's reason is a fixed text the workflow writes (clue.workflow.ts); a
+  // reason someone typed has no label and stays as typed.
+  reason: 'referralReason',
 };
 
 const has = (key: string): key is MessageKey => Object.prototype.hasOwnProperty.call(messages.en, key);

@@ -343,6 +343,24 @@ describe('the hand-off to public security', () => {
       link: `Accept or return the referral here: ${BASE}/referrals/${clue.id}`,
     });
   });
+  test('given a plan approved with a criminal referral, when the automatic hand-off goes out, then its reason reads in each recipient language, not as the workflow wrote it', async () => {
+    const clue = await insertClue(db.em());
+    await env.run(acts.sendReferral, {
+      referralId: `${clue.id}-r1`,
+      clueId: clue.id,
+      seq: 1,
+      policeUnitId: 'public-security',
+      reason: 'plan includes criminal referral',
+      by: 'u-coordinator',
+      disposal: {},
+    });
+    expect(mailTo('police@district.local', new RegExp(clue.ref)).text).toContain(
+      '移交理由：处置方案经区处非办审核同意，含移送公安机关。',
+    );
+    expect(mailTo('police-en@users.test', new RegExp(clue.ref)).text).toContain(
+      'the disposal plan approved by the District Office includes referral to public security',
+    );
+  });
 });
 
 describe('every unit is reachable', () => {

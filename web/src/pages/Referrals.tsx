@@ -67,7 +67,11 @@ function PackageView({ p }: { p: Package }) {
       // A phone reads label above value: the label column would squeeze the text.
       layout={phone ? 'vertical' : 'horizontal'}
       items={[
-        { key: 'reason', label: t('web.form.referralReason'), children: str(pkg.reason) },
+        {
+          key: 'reason',
+          label: t('web.form.referralReason'),
+          children: label('referralReason', str(pkg.reason)),
+        },
         { key: 'subject', label: t('web.intake.subjectName'), children: str(clue.subject_name) },
         { key: 'credit', label: t('web.fact.creditCode'), children: str(clue.credit_code) || '—' },
         {
