@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'user.role_change',
   'user.deactivate',
   'password.set',
+  'unit.create',
   'unit.update',
   'ledger.export',
 ] as const;

@@ -1,7 +1,8 @@
 /** Me, notifications, escalations, accountability, clocks and units. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type z } from 'zod';
-import { auditActor } from '../../src/audit';
+import { auditActor, recordAudit } from '../../src/audit';
+import { sql } from '../../src/db/sql';
 import type { AppContext } from '../../src/context';
 import { unitContacts, updateUnit, UnitUpdateConflict, type UnitUpdate } from '../../src/services/units';
 import { workingDaysBetween } from '../../src/calendar';
@@ -315,12 +316,25 @@ export function peopleRoutes(ctx: AppContext): RouteDef[] {
       response: UnitSchema,
       handler: async (req) => {
         const b = req.body as z.infer<typeof UnitCreateSchema>;
-        const rows = await conn().execute<Record<string, unknown>[]>(
-          `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing returning id, name_zh, name_en, kind, active`,
-          [b.id, b.nameZh, b.nameEn, b.kind],
-        );
-        if (!rows[0]) throw new HttpProblem(409, 'conflict', `unit ${b.id} already exists`);
-        return camel(rows[0]);
+        // The unit and its audit row together: a new unit is who receives orders from then on.
+        const row = await (ctx.orm.em.fork() as EntityManager).transactional(async (tx) => {
+          const rows = await sql(
+            tx,
+            `insert into units (id, name_zh, name_en, kind, active) values (?,?,?,?,true) on conflict (id) do nothing returning id, name_zh, name_en, kind, active`,
+            [b.id, b.nameZh, b.nameEn, b.kind],
+          );
+          if (!rows[0]) return undefined;
+          await recordAudit(tx, {
+            ...auditActor(principal(req)),
+            action: 'unit.create',
+            target: `unit:${b.id}`,
+            requestId: req.requestId ?? null,
+            details: { kind: b.kind },
+          });
+          return rows[0];
+        });
+        if (!row) throw new HttpProblem(409, 'conflict', `unit ${b.id} already exists`);
+        return camel(row);
       },
     }),
     defineRoute({

@@ -160,3 +160,15 @@ describe('PATCH /units/{unitId}', () => {
     expect((await s.call('u-admin', 'GET', '/api/v1/units/atlantis')).status).toBe(404);
   });
 });
+
+describe('POST /units', () => {
+  test('the admin creates a unit and the creation is audited; the same id again is 409 and audits nothing', async () => {
+    const body = { id: 'xinhe-community', nameZh: '新河社区', nameEn: 'Xinhe Community', kind: 'community' };
+    expectStatus(await s.call('u-admin', 'POST', '/api/v1/units', body), 201, 'create');
+    expect((await s.call('u-admin', 'POST', '/api/v1/units', body)).status).toBe(409);
+    const audit = await s.db.q<{ actor_id: string; role: string; details: unknown }[]>(
+      `select actor_id, role, details from audit_log where action = 'unit.create' and target = 'unit:xinhe-community'`,
+    );
+    expect(audit).toEqual([{ actor_id: 'u-admin', role: 'admin', details: { kind: 'community' } }]);
+  });
+});

@@ -119,7 +119,8 @@ describe('leader: an escalation produced by a real workflow', () => {
       '涂山风景区',
       '线索核查',
       '200',
-      '逾期 0 个工作日',
+      // Escalated within the same working day: due, not "0 working days overdue".
+      '已到期',
     ])
       expect(text).toContain(part);
     await expect(row.getAttribute('data-escalation-id')).resolves.toBe(String(escalationId));
