@@ -373,7 +373,6 @@ async function startClusterStack(name: string, o: { workerEnv?: Record<string, s
   const smtp = await drillSmtp();
   const dir = tempDir(`drill-cluster-${name}`);
   const taskQueue = `drill-${name}`;
-  const lines: string[] = [];
   const state = await clusterUp({
     dir,
     shards: 4,
@@ -388,13 +387,21 @@ async function startClusterStack(name: string, o: { workerEnv?: Record<string, s
       LOG_LEVEL: 'info',
     },
     seed: true,
-    log: (l) => {
-      lines.push(l);
-      log(`cluster: ${l}`);
-    },
+    log: (l) => log(`cluster: ${l}`),
   });
-  const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as Record<string, string>;
-  const db = await openDb(serverUrl, state.databases.app, tokens);
+  let db: BenchDb;
+  try {
+    const tokens = JSON.parse(fs.readFileSync(path.join(dir, 'tokens.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    db = await openDb(serverUrl, state.databases.app, tokens);
+  } catch (err) {
+    await clusterDown({ dir, drop: true, log: () => undefined }).catch(() => undefined);
+    await smtp.close();
+    await pgProxy.close();
+    throw err;
+  }
   const connection = await Connection.connect({ address: state.temporalAddress });
   const client = new Client({ connection, namespace: state.namespace });
   const config = loadConfig({
