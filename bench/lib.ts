@@ -440,7 +440,14 @@ export async function startCluster(o: {
     log,
   });
   const stop = async () => {
-    await down({ dir, drop: true, log });
+    await down({ dir, log: () => undefined });
+    // The processes' logs outlive the state directory (a run's errors are read afterwards).
+    const keep = `${dir}-logs`;
+    fs.mkdirSync(keep, { recursive: true });
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.log')))
+      fs.copyFileSync(path.join(dir, f), path.join(keep, f));
+    await down({ dir, drop: true, log: () => undefined });
+    log(`stopped, databases dropped; logs in ${keep}`);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
