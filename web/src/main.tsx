@@ -15,33 +15,15 @@ setUnauthorizedHandler(() => {
   if (queryClient.getQueryData(ME_KEY)) queryClient.setQueryData(ME_KEY, null);
 });
 
-/** Resolves once the router has loaded the first page's chunks (its route `lazy`). */
-const routerReady = new Promise<void>((resolve) => {
-  if (router.state.initialized) return resolve();
-  const stop = router.subscribe((state) => {
-    if (!state.initialized) return;
-    stop();
-    resolve();
-  });
-});
+// The session check starts at once, beside the router's loading of the first page's chunks and data.
+void queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity });
 
-// The session check and the first page's chunks and data load side by side; the first render waits
-// for the chunks and the session, so it draws the frame and the page at once, as one urgent render
-// (the router's own updates are transitions, drawn in 5 ms slices behind a spinner).
-// (A function, not a top-level await, which would change how the bundle is split.)
-async function start(): Promise<void> {
-  await Promise.all([
-    routerReady,
-    queryClient.prefetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: Infinity }),
-  ]);
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <LocaleProvider>
-          <RouterProvider router={router} />
-        </LocaleProvider>
-      </QueryClientProvider>
-    </StrictMode>,
-  );
-}
-void start();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <LocaleProvider>
+        <RouterProvider router={router} />
+      </LocaleProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);
