@@ -273,6 +273,32 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** The client and the in-process app context a drill registers clues with, on either topology. */
+async function drillContext(
+  db: BenchDb,
+  o: { databaseUrl: string; temporalAddress: string; namespace: string; taskQueue: string; smtpUrl: string },
+): Promise<{ connection: Connection; client: Client; config: Config; ctx: AppContext }> {
+  const connection = await Connection.connect({ address: o.temporalAddress });
+  const client = new Client({ connection, namespace: o.namespace });
+  const config = loadConfig({
+    DATABASE_URL: o.databaseUrl,
+    TEMPORAL_ADDRESS: o.temporalAddress,
+    TEMPORAL_TASK_QUEUE: o.taskQueue,
+    SMTP_URL: o.smtpUrl,
+    DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'silent',
+  });
+  const ctx: AppContext = {
+    config,
+    orm: db.orm,
+    temporal: client,
+    reporterKey: randomBytes(32).toString('hex'),
+    log: pino({ level: 'silent' }),
+  };
+  return { connection, client, config, ctx };
+}
+
 export async function startStack(
   name: string,
   o: {
@@ -294,24 +320,13 @@ export async function startStack(
   u.port = String(pgProxy.port);
   const proxiedDbUrl = u.toString();
   const taskQueue = `drill-${name}`;
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection, namespace: 'default' });
-  const config = loadConfig({
-    DATABASE_URL: proxiedDbUrl,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    SMTP_URL: smtp.url,
-    DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'silent',
+  const { connection, client, config, ctx } = await drillContext(db, {
+    databaseUrl: proxiedDbUrl,
+    temporalAddress: temporal.address,
+    namespace: 'default',
+    taskQueue,
+    smtpUrl: smtp.url,
   });
-  const ctx: AppContext = {
-    config,
-    orm: db.orm,
-    temporal: client,
-    reporterKey: randomBytes(32).toString('hex'),
-    log: pino({ level: 'silent' }),
-  };
   const stack: Stack = {
     topology: 'dev',
     get temporal() {
@@ -402,24 +417,13 @@ async function startClusterStack(name: string, o: { workerEnv?: Record<string, s
     await pgProxy.close();
     throw err;
   }
-  const connection = await Connection.connect({ address: state.temporalAddress });
-  const client = new Client({ connection, namespace: state.namespace });
-  const config = loadConfig({
-    DATABASE_URL: state.databaseUrl,
-    TEMPORAL_ADDRESS: state.temporalAddress,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    SMTP_URL: smtp.url,
-    DEADLINE_POLICY: JSON.stringify(DRILL_POLICY),
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'silent',
+  const { connection, client, config, ctx } = await drillContext(db, {
+    databaseUrl: state.databaseUrl,
+    temporalAddress: state.temporalAddress,
+    namespace: state.namespace,
+    taskQueue,
+    smtpUrl: smtp.url,
   });
-  const ctx: AppContext = {
-    config,
-    orm: db.orm,
-    temporal: client,
-    reporterKey: randomBytes(32).toString('hex'),
-    log: pino({ level: 'silent' }),
-  };
   const quiet = () => undefined;
   const stack: Stack = {
     topology: 'cluster',
