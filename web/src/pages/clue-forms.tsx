@@ -2,7 +2,7 @@
  * The forms of the clue page, one per transition. Which ones show: the stage's allowed transitions
  * (from the workflow's live state) met with what the reader's unit may do on this clue.
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Collapse, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
@@ -593,11 +593,20 @@ function formOf(kind: FormKind, p: FormProps): ReactNode {
 
 export function ClueForms(props: FormProps & { forms: FormKind[] }) {
   const { t } = useT();
-  // A new stage brings new forms: open the first one (the step the stage waits for).
+  const first = props.forms[0];
+  const [open, setOpen] = useState<string[]>(first ? [first] : []);
+  const [waitingFor, setWaitingFor] = useState(first);
+  // A new stage brings a new first form (the step it waits for): open it beside what is open. The
+  // panels stay mounted across refreshes, so a form being filled keeps its values when a clock or
+  // another form comes or goes.
+  if (first !== waitingFor) {
+    setWaitingFor(first);
+    if (first && !open.includes(first)) setOpen([...open, first]);
+  }
   return (
     <Collapse
-      key={`${props.state.stage}:${props.forms.join(',')}`}
-      defaultActiveKey={props.forms[0]}
+      activeKey={open}
+      onChange={(keys) => setOpen([keys].flat().map(String))}
       data-testid="forms"
       items={props.forms.map((k) => ({
         key: k,
