@@ -458,7 +458,7 @@ describe('coordinator and police pages: screenshots, languages, the phone', () =
   test('the ledger filters by stage and its export links carry the filters; the menu lists the coordinator pages', async () => {
     const { ctx, page } = await as(COORDINATOR, '/ledger/risks');
     await page.getByTestId('ledger-totals').waitFor();
-    await pick(page, '办理阶段', '已办结');
+    await page.getByLabel('办理阶段', { exact: true }).selectOption({ label: '已办结' });
     await page.getByTestId('apply-filters').click();
     await page.waitForURL(/stage=closed/);
     await eventually(async () => {

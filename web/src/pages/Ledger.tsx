@@ -4,9 +4,9 @@
  * totals, pages, and CSV/XLSX export of exactly the filtered rows. Each row opens the clue page.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { Button, Card, Collapse, Form, Input, Pagination, Select, Space, Spin, Tag } from 'antd';
+import { Button, Card, Collapse, Pagination, Space, Spin, Tag } from 'antd';
 import { useIsPhone } from '../app/phone';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { Schemas } from '../api/client';
@@ -50,12 +50,21 @@ interface FilterFields {
   q?: string;
 }
 
+/** A label above its control, as antd's vertical form items look. */
+function Field(props: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 4, marginBottom: 8 }}>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children}
+    </div>
+  );
+}
+
 export default function Ledger() {
   const { kind = '' } = useParams();
   const { t, label, locale } = useT();
   const unitName = useUnitName();
   const [sp, setSp] = useSearchParams();
-  const [form] = Form.useForm<FilterFields>();
   const phone = useIsPhone();
   const spec = isLedgerKind(kind) ? LEDGERS[kind] : undefined;
   const { filters, page } = ledgerViewOf(sp);
@@ -65,12 +74,7 @@ export default function Ledger() {
     enabled: spec !== undefined,
     placeholderData: (prev) => prev,
   });
-  // Back and forward change the address, not the form: show the filters the address now carries
-  // (keyed by the address text, the filters' identity).
   const shown = sp.toString();
-  useEffect(() => {
-    form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, filters[k]])));
-  }, [shown]);
   if (!spec) return <NotFound />;
   if (q.error) return <PageError error={q.error} />;
 
@@ -90,29 +94,61 @@ export default function Ledger() {
   };
   const opts = (k: string, vs: readonly string[]) => vs.map((v) => ({ value: v, label: label(k, v) }));
   const select = (name: FilterName, title: WebKey, options: { value: string; label: string }[]) => (
-    <Form.Item name={name} label={t(title)} style={{ marginBottom: 8 }}>
-      <Select
-        allowClear
-        showSearch={{ optionFilterProp: 'label' }}
-        options={options}
-        style={{ width: 170 }}
+    <Field key={name} id={`ledger-${name}`} label={t(title)}>
+      <select
+        id={`ledger-${name}`}
+        name={name}
+        defaultValue={filters[name] ?? ''}
+        className="ant-input ant-input-outlined"
+        style={{ width: 170, height: 32, boxSizing: 'border-box' }}
+      >
+        <option value="">{t('web.ledger.any')}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+  const date = (name: 'from' | 'to', title: WebKey) => (
+    <Field key={name} id={`ledger-${name}`} label={t(title)}>
+      <input
+        id={`ledger-${name}`}
+        name={name}
+        type="date"
+        defaultValue={filters[name] ?? ''}
+        className="ant-input ant-input-outlined"
+        style={{ width: 150, height: 32, boxSizing: 'border-box' }}
       />
-    </Form.Item>
+    </Field>
   );
   const totals = q.data?.totals;
 
+  // Plain labelled controls, not antd's Form and Selects: ten of those were ~480 ms of this page's
+  // first render (BENCHMARKS §5). Uncontrolled, so the address is the one source: a new address
+  // (apply, reset, back/forward) or the unit names arriving redraws the form from it.
   const filterForm = (
-    <Form<FilterFields>
-      form={form}
+    <form
+      key={`${shown}|${units.data ? 'units' : ''}`}
       name="ledger-filters"
-      layout="vertical"
-      initialValues={filters}
-      onFinish={apply}
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply(Object.fromEntries(new FormData(e.currentTarget)) as FilterFields);
+      }}
       style={{ display: 'flex', flexWrap: 'wrap', columnGap: 12, alignItems: 'flex-end' }}
     >
-      <Form.Item name="q" label={t('web.ledger.q')} style={{ marginBottom: 8 }}>
-        <Input allowClear maxLength={100} style={{ width: 200 }} />
-      </Form.Item>
+      <Field id="ledger-q" label={t('web.ledger.q')}>
+        <input
+          id="ledger-q"
+          name="q"
+          type="search"
+          maxLength={100}
+          defaultValue={filters.q ?? ''}
+          className="ant-input ant-input-outlined"
+          style={{ width: 200, height: 32, boxSizing: 'border-box' }}
+        />
+      </Field>
       {select('stage', 'web.ledger.stage', opts('stage', CLUE_STAGES))}
       {select('grade', 'web.ledger.grade', opts('grade', GRADES))}
       {select(
@@ -130,27 +166,15 @@ export default function Ledger() {
         { value: 'true', label: t('web.ledger.overdueYes') },
         { value: 'false', label: t('web.ledger.overdueNo') },
       ])}
-      <Form.Item name="from" label={t('web.ledger.from')} style={{ marginBottom: 8 }}>
-        {/* The browser's own date field: typed or picked, by keyboard or on a phone, and light to draw. */}
-        <Input type="date" style={{ width: 150 }} />
-      </Form.Item>
-      <Form.Item name="to" label={t('web.ledger.to')} style={{ marginBottom: 8 }}>
-        <Input type="date" style={{ width: 150 }} />
-      </Form.Item>
+      {date('from', 'web.ledger.from')}
+      {date('to', 'web.ledger.to')}
       <Space style={{ marginBottom: 8 }}>
         <Button type="primary" htmlType="submit" data-testid="apply-filters">
           {t('web.ledger.apply')}
         </Button>
-        <Button
-          onClick={() => {
-            form.setFieldsValue(Object.fromEntries(FILTERS.map((k) => [k, undefined])));
-            setSp(new URLSearchParams());
-          }}
-        >
-          {t('web.ledger.reset')}
-        </Button>
+        <Button onClick={() => setSp(new URLSearchParams())}>{t('web.ledger.reset')}</Button>
       </Space>
-    </Form>
+    </form>
   );
   return (
     <Card
