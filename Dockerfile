@@ -1,6 +1,8 @@
 # One image for both roles: the API (default CMD) and the Temporal worker
-# (docker-compose overrides the command with `npx tsx workers/main.ts`).
-# TypeScript runs directly through tsx, which is a devDependency, so all deps are installed.
+# (docker-compose overrides the command with `node --import tsx workers/main.ts`).
+# TypeScript runs directly through tsx, which is a devDependency, so all deps are installed. tsx is
+# node's loader, not its CLI: the CLI relays SIGTERM and SIGKILLs a process that does not confirm
+# the signal within 30 ms (a loaded machine), which would cut the graceful shutdown short.
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -31,4 +33,4 @@ RUN mkdir -p /app/.data /app/.outbox && chown node:node /app/.data /app/.outbox
 
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "api/main.ts"]
+CMD ["node", "--import", "tsx", "api/main.ts"]

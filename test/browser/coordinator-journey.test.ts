@@ -18,6 +18,7 @@ import {
   person,
   pick,
   pickTime,
+  submitStep,
   shot,
   signIn,
   stageOf,
@@ -139,7 +140,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     const { ctx, page } = await as(OFFICER, `/clues/${clue.id}`);
     await page.getByLabel('基本属实').check();
     await page.getByLabel('核查情况').fill('Site visit: 320 elderly investors, contracts seen.');
-    await page.getByTestId('submit-verification').click();
+    await submitStep(page, 'submit-verification');
     await eventually(async () => expect(await stageOf(page)).toBe('classifying'), 45_000);
     await page.getByTestId('form-classification').waitFor();
     await pick(page, '性质认定', '涉嫌犯罪');
@@ -148,7 +149,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await page
       .getByLabel('认定理由')
       .fill('Public solicitation with fixed returns; funds moved to relatives.');
-    await page.getByTestId('submit-classification').click();
+    await submitStep(page, 'submit-classification');
     await eventually(async () => expect(await stageOf(page)).toBe('planning'), 45_000);
     await page.getByTestId('form-plan').waitFor();
     await page.getByLabel('警示约谈').check();
@@ -159,7 +160,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await page.getByLabel('责任人').fill('Wang Fang');
     await page.getByLabel('节点 1 内容').fill('Warning interview held');
     await pickTime(page, '节点 1 完成时限', '2027-03-15 10:00');
-    await page.getByTestId('submit-plan').click();
+    await submitStep(page, 'submit-plan');
     await eventually(async () => expect(await stageOf(page)).toBe('plan_review'), 45_000);
     await ctx.close();
   });
@@ -179,7 +180,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     const form = await openForm(page, 'plan-review');
     await form.getByLabel('同意', { exact: true }).check();
     await form.getByLabel('说明').fill('Approved: refer at once.');
-    await page.getByTestId('submit-plan-review').click();
+    await submitStep(page, 'submit-plan-review');
     await eventually(async () => expect(await stageOf(page)).toBe('referred'), 45_000);
     await eventually(async () => {
       const rows = await w.db.q(`select 1 from referrals where clue_id = ?`, [clue.id]);
@@ -224,7 +225,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     const followUp = await openForm(page, 'follow-ups');
     await followUp.getByLabel('未复燃').check();
     await followUp.getByLabel('核查情况').fill('No new investors; the office is closed.');
-    await page.getByTestId('submit-follow-ups').click();
+    await submitStep(page, 'submit-follow-ups');
     await eventually(async () => {
       const r = await w.app.call('u-tushan', 'GET', `/api/v1/clues/${clue.id}`);
       expect(r.body.state.followUps).toHaveLength(1);
@@ -233,7 +234,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await closure
       .getByLabel('办结情况')
       .fill('Referred and accepted (A3301062026120001); interview held; no resurgence.');
-    await page.getByTestId('submit-closure').click();
+    await submitStep(page, 'submit-closure');
     await eventually(async () => expect(await stageOf(page)).toBe('closure_review'), 45_000);
     await ctx.close();
   });
@@ -250,7 +251,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     const form = await openForm(page, 'closure-decision');
     await expect(form.textContent()).resolves.toContain('no resurgence');
     await form.getByLabel('同意', { exact: true }).check();
-    await page.getByTestId('submit-closure-decision').click();
+    await submitStep(page, 'submit-closure-decision');
     await eventually(async () => expect(await stageOf(page)).toBe('closed'), 45_000);
     await page.getByTestId('no-forms').waitFor();
   });

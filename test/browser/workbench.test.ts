@@ -18,6 +18,7 @@ import {
   PHONE,
   fitsWidth,
   pickTime,
+  submitStep,
   shot,
   signIn as signInAs,
   stageOf,
@@ -167,7 +168,7 @@ describe('workbench: the unit officer', () => {
     ).resolves.toEqual(['form-verification', 'form-deadline-extensions']);
     await page.getByLabel('基本属实').check();
     await page.getByLabel('核查情况').fill('Site visited on 1 Dec; the pension-apartment offer is real.');
-    await page.getByTestId('submit-verification').click();
+    await submitStep(page, 'submit-verification');
     await eventually(async () => expect(await stageOf(page)).toBe('classifying'), 20_000);
     await page.getByTestId('form-classification').waitFor();
   });
@@ -183,9 +184,32 @@ describe('workbench: the unit officer', () => {
     await page
       .getByLabel('认定理由')
       .fill('Public solicitation with promised returns; funds partly traceable.');
-    await page.getByTestId('submit-classification').click();
+    await submitStep(page, 'submit-classification');
     await eventually(async () => expect(await stageOf(page)).toBe('planning'), 20_000);
     await expect(page.locator('body').textContent()).resolves.toContain('涉嫌非法集资');
+  });
+
+  test('given the officer typing the plan, when a refresh of the clue fails, then the page stays with what was typed and says it could not refresh', async () => {
+    await page.getByTestId('form-plan').waitFor();
+    const typed = 'Typed before the refresh failed.';
+    await page.getByLabel('具体措施').fill(typed);
+    const clueApi = new RegExp(`/api/v1/clues/${ours.id}$`);
+    await page.route(clueApi, (r) =>
+      r.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
+      }),
+    );
+    // Back online: the page reads the clue again (and fails, three times with its retries).
+    await page.evaluate(() => {
+      window.dispatchEvent(new Event('offline'));
+      window.dispatchEvent(new Event('online'));
+    });
+    await page.getByTestId('stale').waitFor();
+    await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
+    await expect(stageOf(page)).resolves.toBe('planning');
+    await page.unroute(clueApi);
   });
 
   test('when the officer submits the plan with strategies and two milestones, then the clue waits for plan review and the workflow holds the plan', async () => {
@@ -199,7 +223,7 @@ describe('workbench: the unit officer', () => {
     await page.getByTestId('add-milestone').click();
     await page.getByLabel('节点 2 内容').fill('Rectification checked');
     await pickTime(page, '节点 2 完成时限', '2027-02-26 17:00');
-    await page.getByTestId('submit-plan').click();
+    await submitStep(page, 'submit-plan');
     await eventually(async () => expect(await stageOf(page)).toBe('plan_review'), 20_000);
     const r = await app.call('u-coordinator', 'GET', `/api/v1/clues/${ours.id}`);
     expect(r.body.state.plan).toMatchObject({
@@ -244,6 +268,22 @@ describe('workbench: deep links, language and the phone', () => {
     await page.waitForURL(`${app.url}/sign-in?next=${encodeURIComponent(`/clues/${ours.id}`)}`);
     await signIn(page);
     await page.waitForURL(`${app.url}/clues/${ours.id}`);
+    await expect(page.getByTestId('clue-ref').textContent()).resolves.toContain(ours.ref);
+    await ctx.close();
+  });
+
+  test('given a page chunk that is gone (a new release since the tab opened), when the officer opens that page, then it says the page could not load and its reload button brings the page', async () => {
+    const { ctx, page } = await newPage();
+    await page.goto(`${app.url}/my-work`);
+    await signIn(page);
+    await page.waitForURL(`${app.url}/my-work`);
+    const gone = /\/assets\/Clue-[^/]*\.js$/;
+    await page.route(gone, (r) => r.fulfill({ status: 404, body: '' }));
+    await page.goto(`${app.url}/clues/${ours.id}`);
+    await page.getByTestId('reload').waitFor();
+    await expect(page.getByRole('alert').innerText()).resolves.toContain('页面未能加载');
+    await page.unroute(gone);
+    await page.getByTestId('reload').click();
     await expect(page.getByTestId('clue-ref').textContent()).resolves.toContain(ours.ref);
     await ctx.close();
   });

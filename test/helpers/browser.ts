@@ -102,6 +102,28 @@ export async function pickTime(page: Page, label: string, value: string): Promis
   await expect(page.getByLabel(label).inputValue()).resolves.toBe(value);
 }
 
+/**
+ * Submits a clue step form and waits for the server's answer, failing with what the page said
+ * instead (a field left empty, a refusal) rather than a stage that only never moves.
+ */
+export async function submitStep(page: Page, testId: string): Promise<void> {
+  const saved = page.getByTestId('form-saved');
+  const before = await saved.count();
+  await page.getByTestId(testId).click();
+  const said = page.locator('[data-testid=form-refused], .ant-form-item-has-error');
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if ((await saved.count()) > before) return;
+    if ((await said.count()) > 0) break;
+    await page.waitForTimeout(100);
+  }
+  const waiting = await page.getByTestId(testId).evaluate((b) => b.classList.contains('ant-btn-loading'));
+  throw new Error(
+    `${testId}: not saved; the page says: ${(await said.allInnerTexts()).join(' | ') || '(nothing)'}` +
+      (waiting ? ' (still waiting for the server)' : ''),
+  );
+}
+
 /** Opens an antd Select by its label and picks the option with that text (typed first when searchable). */
 export async function pick(page: Page, label: string, option: string): Promise<void> {
   const input = page.getByLabel(label, { exact: true });

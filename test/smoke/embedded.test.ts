@@ -22,7 +22,9 @@ interface Started {
 async function start(env: Record<string, string>): Promise<Started> {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/main.ts'],
+    // As `npm start` runs it: tsx as node's loader, so SIGTERM reaches the product itself (tsx's CLI
+    // relays it and SIGKILLs a child that does not confirm within 30 ms on a loaded machine).
+    ['--import', 'tsx', 'src/main.ts'],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },

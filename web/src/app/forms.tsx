@@ -19,11 +19,13 @@ function useSubmit<T>(form: FormInstance<T>, onDone: () => void, refusals: Refus
   const { t } = useT();
   const [busy, setBusy] = useState(false);
   const filing = refusals === 'filing';
+  // Marked, so a reader of the page (or a test) tells the form's answer from any other toast.
+  const refused = (text: string) => message.error(<span data-testid="form-refused">{text}</span>);
   const run = async (send: () => Promise<unknown>) => {
     setBusy(true);
     try {
       await send();
-      message.success(t('web.form.saved'));
+      message.success(<span data-testid="form-saved">{t('web.form.saved')}</span>);
       form.resetFields();
       onDone();
     } catch (err) {
@@ -34,14 +36,14 @@ function useSubmit<T>(form: FormInstance<T>, onDone: () => void, refusals: Refus
             errors: [e.message],
           })) as never,
         );
-        message.error((filing ? err.problem.errors[0]?.message : undefined) ?? t('web.form.invalid'));
+        refused((filing ? err.problem.errors[0]?.message : undefined) ?? t('web.form.invalid'));
       } else if (err instanceof ApiError && err.status === 409) {
-        message.error((filing ? err.problem.detail : undefined) ?? t('web.form.conflict'));
+        refused((filing ? err.problem.detail : undefined) ?? t('web.form.conflict'));
         if (!filing) onDone();
       } else if (err instanceof ApiError && err.status === 403 && !filing) {
-        message.error(t('web.error.forbidden'));
+        refused(t('web.error.forbidden'));
       } else {
-        message.error(t('web.error.unavailable'));
+        refused(t('web.error.unavailable'));
       }
     } finally {
       setBusy(false);

@@ -5,8 +5,15 @@
  * its chunk and its data arrive side by side, not one after another.
  */
 import type { ComponentType } from 'react';
-import { createBrowserRouter, Navigate, useLocation, type LoaderFunctionArgs } from 'react-router';
-import { Spin } from 'antd';
+import {
+  createBrowserRouter,
+  Navigate,
+  useLocation,
+  useRouteError,
+  type LoaderFunctionArgs,
+} from 'react-router';
+import { Alert, Button, Spin } from 'antd';
+import { useT } from '../i18n';
 import { homeOf, ME_KEY, useMe, type Me } from './session';
 import { clocksQuery, isLedgerKind, ledgerQuery, ledgerViewOf, queryClient, unitsQuery } from './queries';
 
@@ -14,6 +21,32 @@ export function Loading() {
   return (
     <div style={{ padding: 48, textAlign: 'center' }}>
       <Spin />
+    </div>
+  );
+}
+
+/**
+ * A page that could not load. After a new release the old page chunks are gone from the server, so
+ * a workbench left open since then fails to load its next page: say so and offer a reload, instead
+ * of a blank screen.
+ */
+function RouteError() {
+  const { t } = useT();
+  const error = useRouteError();
+  // Visible to whoever works on it; no personal data is in a failed chunk load.
+  console.warn(error);
+  return (
+    <div style={{ padding: 24 }}>
+      <Alert
+        type="error"
+        showIcon
+        title={t('web.error.pageLoad')}
+        action={
+          <Button size="small" onClick={() => window.location.reload()} data-testid="reload">
+            {t('web.error.reload')}
+          </Button>
+        }
+      />
     </div>
   );
 }
@@ -61,11 +94,17 @@ function Home() {
 }
 
 export const router = createBrowserRouter([
-  { path: '/', Component: Home },
-  { path: '/sign-in', lazy: chunk(() => import('../pages/SignIn')), HydrateFallback: Loading },
+  { path: '/', Component: Home, ErrorBoundary: RouteError },
+  {
+    path: '/sign-in',
+    lazy: chunk(() => import('../pages/SignIn')),
+    HydrateFallback: Loading,
+    ErrorBoundary: RouteError,
+  },
   {
     lazy: async () => ({ Component: requireSession((await import('./layout')).default) }),
     HydrateFallback: Loading,
+    ErrorBoundary: RouteError,
     children: [
       { path: '/my-work', loader: starts(clocks, units), lazy: chunk(() => import('../pages/MyWork')) },
       { path: '/clues/new', lazy: chunk(() => import('../pages/Intake')) },

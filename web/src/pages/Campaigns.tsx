@@ -16,7 +16,7 @@ function CampaignList() {
   const { t, label, when } = useT();
   const { me } = useMe();
   const q = useQuery({ queryKey: ['campaigns'], queryFn: () => ok(api.GET('/api/v1/campaigns')) });
-  if (q.error) return <PageError error={q.error} />;
+  if (q.error && q.data === undefined) return <PageError error={q.error} />;
   return (
     <Card
       title={
@@ -69,7 +69,7 @@ function CampaignProgress({ campaignId }: { campaignId: string }) {
     queryKey: ['campaign', campaignId, 'progress'],
     queryFn: () => ok(api.GET('/api/v1/campaigns/{id}/progress', { params: { path: { id: campaignId } } })),
   });
-  if (q.error) return <PageError error={q.error} />;
+  if (q.error && q.data === undefined) return <PageError error={q.error} />;
   if (!q.data) return <Loading />;
   const c = q.data;
   return (

@@ -5,7 +5,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router';
-import { Card, Col, Descriptions, Empty, List, Row, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Col, Descriptions, Empty, List, Row, Space, Tag, Timeline, Typography } from 'antd';
 import { api, ok, type Schemas } from '../api/client';
 import { useMe, type Me } from '../app/session';
 import { useUnitName } from '../app/units';
@@ -293,7 +293,9 @@ export default function CluePage() {
     // The workflow moves on by itself (timers, escalations): keep the stage live.
     refetchInterval: 15_000,
   });
-  if (q.error) return <PageError error={q.error} />;
+  // A refresh that fails keeps the page as last read (and the form being filled): only a first read
+  // that fails shows the error page.
+  if (q.error && q.data === undefined) return <PageError error={q.error} />;
   if (!q.data || !me) return <Loading />;
   if (q.data.view !== 'full') return <PageError error={null} />;
   const d = q.data;
@@ -307,6 +309,7 @@ export default function CluePage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      {q.error && <Alert type="warning" showIcon title={t('web.error.stale')} data-testid="stale" />}
       <Card>
         <Space orientation="vertical" size={4} style={{ width: '100%' }}>
           <Typography.Title level={1} style={{ fontSize: 20, margin: 0, overflowWrap: 'anywhere' }}>

@@ -76,7 +76,7 @@ export default function Ledger() {
   });
   const shown = sp.toString();
   if (!spec) return <NotFound />;
-  if (q.error) return <PageError error={q.error} />;
+  if (q.error && (q.data === undefined || q.isPlaceholderData)) return <PageError error={q.error} />;
 
   const apply = (v: FilterFields) => {
     const next = new URLSearchParams();

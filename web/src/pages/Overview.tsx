@@ -40,7 +40,7 @@ function OnTime() {
     queryKey: ['statistics', locale],
     queryFn: () => ok(api.GET('/api/v1/ledger/statistics', { params: { query: { lang: locale } } })),
   });
-  if (q.error) return <PageError error={q.error} />;
+  if (q.error && q.data === undefined) return <PageError error={q.error} />;
   const rows = q.data?.onTimeByUnit ?? [];
   return (
     <Card title={t('web.overview.onTime')} size="small" data-testid="on-time">

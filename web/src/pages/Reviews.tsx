@@ -92,7 +92,7 @@ export default function Reviews() {
     refetchInterval: 30_000,
   });
   if (!spec) return <NotFound />;
-  if (q.error) return <PageError error={q.error} />;
+  if (q.error && q.data === undefined) return <PageError error={q.error} />;
   return (
     <Card title={<PageTitle>{t(spec.title)}</PageTitle>} data-testid={`queue-${queue}`}>
       <ClueList
