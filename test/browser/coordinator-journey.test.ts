@@ -116,7 +116,7 @@ describe('coordinator journey: a clue from the intake form to closure', () => {
     await pick(page, '牵头单位', '涂山风景区');
     await page.getByLabel('举报人姓名').fill('Li Hua');
     await page.getByLabel('举报人联系方式').fill('+86 139 0000 0001');
-    await page.getByTestId('submit-intake').click();
+    await submitStep(page, 'submit-intake');
     await page.waitForURL(/\/clues\/[0-9a-f-]{36}$/, { timeout: 45_000 });
     const id = page.url().split('/').pop()!;
     await eventually(async () => expect(await stageOf(page)).toBe('verifying'), 45_000);

@@ -17,6 +17,7 @@ import {
   DESKTOP,
   PHONE,
   fitsWidth,
+  pick,
   pickTime,
   submitStep,
   shot,
@@ -174,13 +175,9 @@ describe('workbench: the unit officer', () => {
   });
 
   test('when the officer classifies the clue, then the stage moves to planning and the record shows the nature', async () => {
-    const pick = async (label: string, option: string) => {
-      await page.getByLabel(label, { exact: true }).click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).click();
-    };
-    await pick('性质认定', '涉嫌非法集资');
-    await pick('兑付能力', '部分兑付能力');
-    await pick('兑付意愿', '兑付意愿低');
+    await pick(page, '性质认定', '涉嫌非法集资');
+    await pick(page, '兑付能力', '部分兑付能力');
+    await pick(page, '兑付意愿', '兑付意愿低');
     await page
       .getByLabel('认定理由')
       .fill('Public solicitation with promised returns; funds partly traceable.');
@@ -202,10 +199,9 @@ describe('workbench: the unit officer', () => {
       }),
     );
     // Back online: the page reads the clue again (and fails, three times with its retries).
-    await page.evaluate(() => {
-      window.dispatchEvent(new Event('offline'));
-      window.dispatchEvent(new Event('online'));
-    });
+    await page.evaluate(
+      "window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'))",
+    );
     await page.getByTestId('stale').waitFor();
     await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
     await expect(stageOf(page)).resolves.toBe('planning');

@@ -107,10 +107,10 @@ export async function pickTime(page: Page, label: string, value: string): Promis
  * instead (a field left empty, a refusal) rather than a stage that only never moves.
  */
 export async function submitStep(page: Page, testId: string): Promise<void> {
-  const saved = page.getByTestId('form-saved');
+  const saved = page.getByTestId('step-saved');
   const before = await saved.count();
   await page.getByTestId(testId).click();
-  const said = page.locator('[data-testid=form-refused], .ant-form-item-has-error');
+  const said = page.locator('[data-testid=step-refused], .ant-form-item-has-error');
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     if ((await saved.count()) > before) return;
@@ -118,6 +118,8 @@ export async function submitStep(page: Page, testId: string): Promise<void> {
     await page.waitForTimeout(100);
   }
   const waiting = await page.getByTestId(testId).evaluate((b) => b.classList.contains('ant-btn-loading'));
+  // What the page looked like, beside the other screenshots (CI keeps them as artifacts).
+  await page.screenshot({ path: path.join(SHOTS, `failed-${testId}.png`), fullPage: true });
   throw new Error(
     `${testId}: not saved; the page says: ${(await said.allInnerTexts()).join(' | ') || '(nothing)'}` +
       (waiting ? ' (still waiting for the server)' : ''),
@@ -127,13 +129,23 @@ export async function submitStep(page: Page, testId: string): Promise<void> {
 /** Opens an antd Select by its label and picks the option with that text (typed first when searchable). */
 export async function pick(page: Page, label: string, option: string): Promise<void> {
   const input = page.getByLabel(label, { exact: true });
-  await input.click();
-  // A searchable select narrows to the option (a long list renders only what is in view).
-  if (await input.isEditable()) await input.fill(option);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
+  const shows = () =>
+    input.evaluate((el, o) => el.closest('.ant-select')?.textContent?.includes(o) ?? false, option);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click();
+    // A searchable select narrows to the option (a long list renders only what is in view).
+    if (await input.isEditable()) await input.fill(option);
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+      .first()
+      .click();
+    // A click the select did not take (its list was still opening) leaves it as it was: pick again.
+    for (let i = 0; i < 10; i++) {
+      if (await shows()) return;
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(`pick: "${label}" does not show "${option}" after three tries`);
 }
 
 /** The stage the clue page shows. */

@@ -20,12 +20,12 @@ function useSubmit<T>(form: FormInstance<T>, onDone: () => void, refusals: Refus
   const [busy, setBusy] = useState(false);
   const filing = refusals === 'filing';
   // Marked, so a reader of the page (or a test) tells the form's answer from any other toast.
-  const refused = (text: string) => message.error(<span data-testid="form-refused">{text}</span>);
+  const refused = (text: string) => message.error(<span data-testid="step-refused">{text}</span>);
   const run = async (send: () => Promise<unknown>) => {
     setBusy(true);
     try {
       await send();
-      message.success(<span data-testid="form-saved">{t('web.form.saved')}</span>);
+      message.success(<span data-testid="step-saved">{t('web.form.saved')}</span>);
       form.resetFields();
       onDone();
     } catch (err) {
