@@ -186,7 +186,7 @@ describe('workbench: the unit officer', () => {
     await expect(page.locator('body').textContent()).resolves.toContain('涉嫌非法集资');
   });
 
-  test('given the officer typing the plan, when a refresh of the clue fails, then the page stays with what was typed and says it could not refresh', async () => {
+  test('given the officer typing the plan, when a refresh of the clue fails, then the page stays with what was typed and says it could not refresh until a refresh succeeds', async () => {
     await page.getByTestId('form-plan').waitFor();
     const typed = 'Typed before the refresh failed.';
     await page.getByLabel('具体措施').fill(typed);
@@ -205,7 +205,13 @@ describe('workbench: the unit officer', () => {
     await page.getByTestId('stale').waitFor();
     await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
     await expect(stageOf(page)).resolves.toBe('planning');
+    // Answering again: the next read clears the notice and the text is still there.
     await page.unroute(clueApi);
+    await page.evaluate(
+      "window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'))",
+    );
+    await page.getByTestId('stale').waitFor({ state: 'detached' });
+    await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
   });
 
   test('when the officer submits the plan with strategies and two milestones, then the clue waits for plan review and the workflow holds the plan', async () => {

@@ -94,12 +94,23 @@ export async function signIn(page: Page, who: Person): Promise<void> {
   await page.locator('button[type=submit]').click();
 }
 
-/** Types a date and time into an antd DatePicker and confirms it with the picker's OK button. */
+/**
+ * Types a date and time into an antd DatePicker and confirms it with the picker's OK button. Checked
+ * after the picker closes and the field loses focus, when antd drops a value that was typed but not
+ * confirmed (an OK click that reached a picker still fading out): then it is typed again.
+ */
 export async function pickTime(page: Page, label: string, value: string): Promise<void> {
-  await page.getByLabel(label).click();
-  await page.getByLabel(label).fill(value);
-  await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
-  await expect(page.getByLabel(label).inputValue()).resolves.toBe(value);
+  const input = page.getByLabel(label);
+  const open = page.locator('.ant-picker-dropdown:visible');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click();
+    await input.fill(value);
+    await open.locator('.ant-picker-ok button').last().click();
+    for (let i = 0; i < 20 && (await open.count()) > 0; i++) await page.waitForTimeout(100);
+    await input.blur();
+    if ((await input.inputValue()) === value) return;
+  }
+  throw new Error(`pickTime: "${label}" does not keep "${value}" after three tries`);
 }
 
 /**
