@@ -30,7 +30,7 @@ import { useMe } from '../app/session';
 import { Muted, PageTitle } from '../app/text';
 import { useUnitName } from '../app/units';
 import { useT } from '../i18n';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 
 const ROLES = ['coordinator', 'unit_officer', 'leader', 'police_liaison', 'admin'] as const;
 const UNIT_KINDS = ['town', 'community', 'department', 'district_office'] as const;
@@ -145,7 +145,7 @@ function Units() {
   const qc = useQueryClient();
   const [editing, setEditing] = useState<string | null>(null);
   const q = useQuery(unitsQuery);
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const create = (
     <Collapse
       items={[
@@ -264,7 +264,7 @@ function Users() {
   const [secret, setSecret] = useState<{ title: string; value: string } | null>(null);
   const [roleOf, setRoleOf] = useState<User | null>(null);
   const q = useQuery({ queryKey: ['users'], queryFn: () => ok(api.GET('/api/v1/users')) });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const refused = (err: unknown) =>
     message.error(err instanceof ApiError ? err.message : t('web.error.unavailable'));
   const reset = async (u: User) => {
@@ -394,7 +394,7 @@ function Tokens() {
   const [secret, setSecret] = useState<{ title: string; value: string } | null>(null);
   const q = useQuery({ queryKey: ['tokens'], queryFn: () => ok(api.GET('/api/v1/tokens')) });
   const users = useQuery({ queryKey: ['users'], queryFn: () => ok(api.GET('/api/v1/users')) });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const nameOf = (id: string) => users.data?.items.find((u) => u.id === id)?.name ?? id;
   const revoke = async (id: string) => {
     try {

@@ -24,7 +24,7 @@ import { ApiError, api, ok, type Schemas } from '../api/client';
 import { useT } from '../i18n';
 import { StepForm, picked, req } from '../app/forms';
 import { Loading } from '../app/routes';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { WORK_INFORMATION_TYPES } from '../../../src/domain/enums';
 
 type Progress = Schemas['CampaignDeliverableProgress'];
@@ -306,8 +306,8 @@ export default function CampaignUnit() {
         }),
       ),
   });
-  const err = progress.error ?? filed.error;
-  if (err) return <PageError error={err} />;
+  const failed = [progress, filed].find(readFailed);
+  if (failed) return <PageError error={failed.error} />;
   if (!progress.data || !filed.data) return <Loading />;
   const c = progress.data;
   const u = c.units.find((x) => x.unitId === unitId);

@@ -9,14 +9,14 @@ import { api, ok } from '../api/client';
 import { pathTo } from '../../../src/links';
 import { useMe } from '../app/session';
 import { useT } from '../i18n';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { Loading } from '../app/routes';
 
 function CampaignList() {
   const { t, label, when } = useT();
   const { me } = useMe();
   const q = useQuery({ queryKey: ['campaigns'], queryFn: () => ok(api.GET('/api/v1/campaigns')) });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   return (
     <Card
       title={
@@ -69,7 +69,7 @@ function CampaignProgress({ campaignId }: { campaignId: string }) {
     queryKey: ['campaign', campaignId, 'progress'],
     queryFn: () => ok(api.GET('/api/v1/campaigns/{id}/progress', { params: { path: { id: campaignId } } })),
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   if (!q.data) return <Loading />;
   const c = q.data;
   return (

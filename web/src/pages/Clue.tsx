@@ -11,7 +11,7 @@ import { useMe, type Me } from '../app/session';
 import { useUnitName } from '../app/units';
 import { useT } from '../i18n';
 import { Loading } from '../app/routes';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { DaysLeft, Level } from './MyWork';
 import { ClueForms, formsFor } from './clue-forms';
 import { ReporterUnmask } from './reporter';
@@ -293,9 +293,7 @@ export default function CluePage() {
     // The workflow moves on by itself (timers, escalations): keep the stage live.
     refetchInterval: 15_000,
   });
-  // A refresh that fails keeps the page as last read (and the form being filled): only a first read
-  // that fails shows the error page.
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   if (!q.data || !me) return <Loading />;
   if (q.data.view !== 'full') return <PageError error={null} />;
   const d = q.data;

@@ -16,7 +16,7 @@ import { Muted, PageTitle } from '../app/text';
 import { useT } from '../i18n';
 import { Loading } from '../app/routes';
 import { Level } from './MyWork';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { SimpleTable } from './SimpleTable';
 
 type Item = Schemas['Escalation'];
@@ -45,7 +45,7 @@ function EscalationList() {
     queryFn: () => ok(api.GET('/api/v1/escalations', { params: { query: { status: 'open', limit: 500 } } })),
     refetchInterval: 30_000,
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const items = q.data?.items ?? [];
   const subject = (e: Item) => (
     <Space orientation="vertical" size={0}>
@@ -133,7 +133,7 @@ function EscalationDetail({ id }: { id: string }) {
     queryKey: key,
     queryFn: () => ok(api.GET('/api/v1/escalations/{eid}', { params: { path: { eid: id } } })),
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   if (!q.data) return <Loading />;
   const { escalation: e, clue, history, instructions } = q.data;
   const reload = () => {

@@ -26,7 +26,7 @@ import { useT, type WebKey } from '../i18n';
 import { pathTo } from '../../../src/links';
 import { CLUE_STAGES, GRADES, KEY_AREAS, KEY_BEHAVIOURS, SOURCE_CHANNELS } from '../../../src/domain/enums';
 import { Level } from './MyWork';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { SimpleTable } from './SimpleTable';
 import NotFound from './NotFound';
 
@@ -76,7 +76,7 @@ export default function Ledger() {
   });
   const shown = sp.toString();
   if (!spec) return <NotFound />;
-  if (q.error && (q.data === undefined || q.isPlaceholderData)) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
 
   const apply = (v: FilterFields) => {
     const next = new URLSearchParams();

@@ -16,7 +16,7 @@ import { pathTo } from '../../../src/links';
 import { useT } from '../i18n';
 import { useMe } from '../app/session';
 import { useUnitName } from '../app/units';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 
 type ClockItem = Schemas['ClockList']['items'][number];
 
@@ -52,7 +52,7 @@ export default function MyWork() {
   const q = useQuery({ ...clocksQuery, refetchInterval: 30_000 });
   // Fifty at a time: drawing hundreds of rows costs more than the person reads at once.
   const [shown, setShown] = useState(PAGE);
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const all = q.data?.items ?? [];
   const items = all.slice(0, shown);
   const more =

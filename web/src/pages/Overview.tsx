@@ -9,7 +9,7 @@ import { api, ok, type Schemas } from '../api/client';
 import { pathTo } from '../../../src/links';
 import { Muted, PageTitle } from '../app/text';
 import { useT } from '../i18n';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { SimpleTable } from './SimpleTable';
 
 type UnitOnTime = Schemas['Statistics']['onTimeByUnit'][number];
@@ -40,7 +40,7 @@ function OnTime() {
     queryKey: ['statistics', locale],
     queryFn: () => ok(api.GET('/api/v1/ledger/statistics', { params: { query: { lang: locale } } })),
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   const rows = q.data?.onTimeByUnit ?? [];
   return (
     <Card title={t('web.overview.onTime')} size="small" data-testid="on-time">

@@ -18,3 +18,11 @@ export function PageError({ error }: { error: unknown }) {
     return <Alert type="warning" showIcon title={t('web.error.forbidden')} />;
   return <Alert type="error" showIcon title={t('web.error.unavailable')} />;
 }
+
+/**
+ * Whether a page shows its error page instead of itself: only when it has nothing to show. A refresh
+ * that fails keeps the page as last read (and a form being filled); rows kept from the previous
+ * filter while a new one loads are not an answer to the new one.
+ */
+export const readFailed = (q: { error: unknown; data: unknown; isPlaceholderData: boolean }) =>
+  q.error != null && (q.data === undefined || q.isPlaceholderData);

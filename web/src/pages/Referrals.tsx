@@ -14,7 +14,7 @@ import { useUnitName } from '../app/units';
 import { useT } from '../i18n';
 import { pathTo } from '../../../src/links';
 import { Loading } from '../app/routes';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import { ClueList } from './Reviews';
 
 type Package = Schemas['ReferralPackage'];
@@ -32,7 +32,7 @@ function Inbox() {
     refetchOnMount: 'always',
     refetchInterval: 30_000,
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   return (
     <Card title={<PageTitle>{t('web.menu.referrals')}</PageTitle>}>
       <ClueList
@@ -113,7 +113,7 @@ function ReferralPage({ clueId }: { clueId: string }) {
     queryKey: ['clue', clueId],
     queryFn: () => ok(api.GET('/api/v1/clues/{id}', { params: { path: { id: clueId } } })),
   });
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   if (!q.data) return <Loading />;
   // Whoever sees the whole clue (the District Office) has its page.
   if (q.data.view === 'full') return <Navigate to={pathTo({ page: 'clue', clueId })} replace />;

@@ -13,7 +13,7 @@ import { useUnitName } from '../app/units';
 import { useT, type WebKey } from '../i18n';
 import { pathTo } from '../../../src/links';
 import { Level } from './MyWork';
-import { PageError } from './PageError';
+import { PageError, readFailed } from './PageError';
 import NotFound from './NotFound';
 
 type Query = NonNullable<paths['/api/v1/clues']['get']['parameters']['query']>;
@@ -92,7 +92,7 @@ export default function Reviews() {
     refetchInterval: 30_000,
   });
   if (!spec) return <NotFound />;
-  if (q.error && q.data === undefined) return <PageError error={q.error} />;
+  if (readFailed(q)) return <PageError error={q.error} />;
   return (
     <Card title={<PageTitle>{t(spec.title)}</PageTitle>} data-testid={`queue-${queue}`}>
       <ClueList
