@@ -13,6 +13,21 @@ import { DEFAULT_POLICY } from '../src/policy';
 import type { ClockRowInput } from '../workflows/clue.workflow';
 import type { Audience, NotifyInput, Owner } from './notify';
 
+export interface ReminderInput {
+  key: string;
+  owner: Owner;
+  clock: ClockRowInput;
+}
+
+export interface EscalationInput extends ReminderInput {
+  level: number;
+  topLevel: number;
+  /** Workflow time of the escalation (the activity may run later, or on a time-skipping test server). */
+  at?: number;
+  /** Working days overdue, computed by the workflow on the policy's calendar. */
+  daysOverdue?: number;
+}
+
 export interface EscalateDeps {
   em(): EntityManager;
   notify(n: NotifyInput): Promise<{ recipients: number }>;
@@ -34,7 +49,7 @@ function scheduledAt(clock: ClockRowInput): number | undefined {
 }
 
 export function createEscalate(deps: EscalateDeps) {
-  async function sendReminder(p: { key: string; owner: Owner; clock: ClockRowInput }): Promise<void> {
+  async function sendReminder(p: ReminderInput): Promise<void> {
     await deps.notify({
       key: `reminder:${p.key}`,
       kind: 'reminder',
@@ -76,17 +91,7 @@ export function createEscalate(deps: EscalateDeps) {
    * level 2 → district leadership; the top level → leading group plus an accountability record.
    * The unit itself is told at every rung.
    */
-  async function recordEscalation(p: {
-    key: string;
-    owner: Owner;
-    clock: ClockRowInput;
-    level: number;
-    topLevel: number;
-    /** Workflow time of the escalation (the activity may run later, or on a time-skipping test server). */
-    at?: number;
-    /** Working days overdue, computed by the workflow on the policy's calendar. */
-    daysOverdue?: number;
-  }): Promise<void> {
+  async function recordEscalation(p: EscalationInput): Promise<void> {
     const e = deps.em();
     const now = new Date(p.at ?? scheduledAt(p.clock) ?? Date.now());
     const top = p.level >= p.topLevel;

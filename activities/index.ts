@@ -6,20 +6,32 @@
  *   escalate.ts     reminders, the escalation ladder, accountability records
  *   referral.ts     the hand-off to public security, its acknowledgement, the signed webhook
  *   projections.ts  clue and campaign rows, clocks, timeline
+ * `applyClueEffects` runs a clue step's reminders, escalations, projection and notices as one activity.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../src/db/orm';
 import type { Mailer } from '../src/mail/mailer';
 import { createOutboxSender, type OutboxSender } from '../src/mail/outbox';
 import { computeDigest, digestNotification } from '../src/reports/digest';
-import { createEscalate } from './escalate';
-import { createNotify } from './notify';
-import { createProjections } from './projections';
+import { createEscalate, type EscalationInput, type ReminderInput } from './escalate';
+import { createNotify, type NotifyInput, type Owner } from './notify';
+import { createProjections, type ProjectInput } from './projections';
 import { createReferral } from './referral';
 
 export type { Audience, NotifyInput, Owner, RecipientRole, TemplateName } from './notify';
 export type { ClueEndedInput, ProjectCampaignInput, ProjectInput } from './projections';
 export { postWebhook } from './referral';
+
+/** A due clock event's effect: the reminder, or one rung of the escalation ladder. */
+export type ClockEffect =
+  { kind: 'reminder'; input: ReminderInput } | { kind: 'escalation'; input: EscalationInput };
+
+/** What one step of a clue workflow leaves to do, in the order it must happen. */
+export interface ClueEffectsInput {
+  clockEffects: ClockEffect[];
+  project?: ProjectInput;
+  notices: NotifyInput[];
+}
 
 /** Where links in messages point when PUBLIC_URL is not passed (the API's default local address). */
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
@@ -56,9 +68,25 @@ export function createActivities(deps: ActivityDeps) {
     return notify(digestNotification(p.week, await computeDigest(em(), p.at)));
   }
 
+  /**
+   * A clue step's effects in one activity instead of one each (issue 13: a clock event cost three
+   * workflow tasks and two activities; now two and one, as the raw engine's timer + activity).
+   * Escalation rows before the projection that may resolve them, rows before mail. Each part is
+   * idempotent by its own key, so a retry redoes the finished parts as no-ops.
+   */
+  async function applyClueEffects(p: ClueEffectsInput): Promise<void> {
+    for (const e of p.clockEffects) {
+      if (e.kind === 'reminder') await sendReminder(e.input);
+      else await recordEscalation(e.input);
+    }
+    if (p.project) await project(p.project);
+    for (const n of p.notices) await notify(n);
+  }
+
   return {
     notify,
     project,
+    applyClueEffects,
     recordClueEnded,
     sendReminder,
     recordEscalation,

@@ -9,9 +9,11 @@
  * sequence, so a later change to the workflow that is not behind `patched()` fails the replay test.
  * Versions: `<scenario>.json` are recorded by the current code; `v1-<scenario>.json` were recorded before
  * the `patched('search-attributes-before-effects')` change and `v2-<scenario>.json` before
- * `patched('end-after-retention')` (a closed clue waited forever); they prove that workflows started
+ * `patched('end-after-retention')` (a closed clue waited forever), `v3-<scenario>.json` before
+ * `patched('clue-effects-in-one-activity')` (reminders, escalations, projection and notices as separate
+ * activities); they prove that workflows started
  * earlier still replay. Keep an old version's files as long as workflows of that version may be running; after the
- * next `patched()` change, rename the current files (`v2-...`) before re-recording.
+ * next `patched()` change, rename the current files (`v4-...`) before re-recording.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -18,7 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { createActivities } from '../activities';
+import type { ClockEffect, ClueEffectsInput, createActivities } from '../activities';
 import {
   FailureType,
   invalidInput,
@@ -340,9 +340,6 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClu
   }[] = [];
 
   const pendingAcks: Parameters<Activities['recordReferralAcknowledgement']>[0][] = [];
-  type ClockEffect =
-    | { kind: 'reminder'; input: Parameters<Activities['sendReminder']>[0] }
-    | { kind: 'escalation'; input: Parameters<Activities['recordEscalation']>[0] };
   const pendingClockEffects: ClockEffect[] = [];
   const hasPendingWork = () =>
     pendingReferrals.length +
@@ -353,6 +350,11 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClu
     0;
   let lastAttrs = '';
   const attributesFirst = patched('search-attributes-before-effects');
+  // A step's reminders, escalations, projection and notices go out as one activity (issue 13: a clock
+  // event took three workflow tasks and two activities). Asked when a step has any, so a run started
+  // earlier takes it at its next such step and its recorded history replays one activity each.
+  let effectsInOne = false;
+  const effectsTogether = () => (effectsInOne ||= patched('clue-effects-in-one-activity'));
   let projectedClue = '';
   const projectedClocks = new Map<string, string>();
 
@@ -399,9 +401,13 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClu
         });
       }
       for (const a of pendingAcks.splice(0)) await acts.recordReferralAcknowledgement(a);
-      for (const e of pendingClockEffects.splice(0)) {
-        if (e.kind === 'reminder') await acts.sendReminder(e.input);
-        else await acts.recordEscalation(e.input);
+      const clockEffects = pendingClockEffects.splice(0);
+      const together = clockEffects.length > 0 || pendingNotices.length > 0 ? effectsTogether() : false;
+      if (!together) {
+        for (const e of clockEffects) {
+          if (e.kind === 'reminder') await acts.sendReminder(e.input);
+          else await acts.recordEscalation(e.input);
+        }
       }
       const events = pendingTimeline;
       pendingTimeline = [];
@@ -424,16 +430,18 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClu
         projectedClocks.set(row.clockId, sig);
         return true;
       });
+      let projection: ClueEffectsInput['project'];
       if (events.length > 0 || clocks.length > 0 || clueSig !== projectedClue) {
         projectedClue = clueSig;
-        await acts.project({
-          owner: { type: 'clue', id: state.clueId, ref: state.ref },
-          clue,
-          clocks,
-          events,
-        });
+        projection = { owner: { type: 'clue', id: state.clueId, ref: state.ref }, clue, clocks, events };
       }
-      for (const n of pendingNotices.splice(0)) await acts.notify(n);
+      if (together)
+        await acts.applyClueEffects({ clockEffects, project: projection, notices: pendingNotices.splice(0) });
+      else {
+        if (projection) await acts.project(projection);
+        // Taken after the projection: a notice added meanwhile went out in this flush (recorded histories).
+        for (const n of pendingNotices.splice(0)) await acts.notify(n);
+      }
       upsertAttributes();
     });
     return chain;

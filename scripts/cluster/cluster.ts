@@ -75,50 +75,93 @@ export function isBuilt(): boolean {
  * go install temporal-server and temporal-sql-tool at the pinned version into BIN_CACHE (with the
  * PostgreSQL schema files of the same module) and link .tools/cluster to it. A no-op when present.
  */
+/**
+ * One build at a time per cache: CI starts the build in the background beside its first test pass, and
+ * the cluster test's own `build()` then waits for it instead of running a second `go install` into the
+ * same directory. A lock left by a process that died is taken over.
+ */
+async function buildLock(log: Log): Promise<(() => void) | undefined> {
+  const lock = path.join(BIN_CACHE, '.build.lock');
+  fs.mkdirSync(BIN_CACHE, { recursive: true });
+  let said = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(lock, 'utf8').trim();
+    } catch {
+      continue; // released meanwhile
+    }
+    const owner = Number(text);
+    if (text !== '' && !alive(owner)) {
+      fs.rmSync(lock, { force: true });
+      continue;
+    }
+    if (!said) log(`waiting for the build of temporal-server ${TEMPORAL_SERVER_VERSION} by process ${owner}`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 2000));
+    if (isBuilt()) return undefined;
+  }
+}
+
+/** go install both binaries of the pinned version into BIN_CACHE, with the schema files beside them. */
+async function goInstall(log: Log): Promise<void> {
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new Error(
+      `cluster build: Go is needed to build temporal-server ${TEMPORAL_SERVER_VERSION} from source ` +
+        `(go install ${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}); install Go ≥ 1.26 ` +
+        `(https://go.dev/dl/; Debian 12's golang-go is too old) and retry: ${go.error?.message ?? go.stderr}`,
+    );
+  }
+  log(`building temporal-server ${TEMPORAL_SERVER_VERSION} with ${go.stdout.trim()} into ${BIN_CACHE}`);
+  const gobin = path.join(BIN_CACHE, 'gobin');
+  fs.mkdirSync(gobin, { recursive: true });
+  // Asynchronous, so a caller's own time limit (a jest timeout) still applies during the build.
+  const child = spawn(
+    'go',
+    [
+      'install',
+      `${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
+      `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GOBIN: gobin } },
+  );
+  const code = await new Promise<number | string>((resolve) => {
+    child.once('error', (err) => resolve(err.message));
+    child.once('exit', (c, sig) => resolve(c ?? sig ?? 'killed'));
+  });
+  if (code !== 0) throw new Error(`cluster build: go install failed (${code})`);
+  const bin = path.join(BIN_CACHE, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.renameSync(path.join(gobin, 'server'), path.join(bin, 'temporal-server'));
+  fs.renameSync(path.join(gobin, 'sql'), path.join(bin, 'temporal-sql-tool'));
+  // The schema files of exactly this version, kept beside the binaries (the module cache may be cleaned).
+  const modCache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+  const from = path.join(modCache, `${SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql');
+  const to = path.join(BIN_CACHE, 'schema', 'postgresql');
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', path.join(BIN_CACHE, 'schema')]);
+  fs.writeFileSync(path.join(BIN_CACHE, 'VERSION'), `${TEMPORAL_SERVER_VERSION}\n`);
+}
+
 export async function build(log: Log = defaultLog): Promise<{ built: boolean; seconds: number }> {
-  const stamp = path.join(BIN_CACHE, 'VERSION');
   let built = false;
   const t0 = Date.now();
-  if (!isBuilt()) {
-    const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-    if (go.error || go.status !== 0) {
-      throw new Error(
-        `cluster build: Go is needed to build temporal-server ${TEMPORAL_SERVER_VERSION} from source ` +
-          `(go install ${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}); install Go ≥ 1.26 ` +
-          `(https://go.dev/dl/; Debian 12's golang-go is too old) and retry: ${go.error?.message ?? go.stderr}`,
-      );
+  const release = isBuilt() ? undefined : await buildLock(log);
+  try {
+    if (!isBuilt()) {
+      await goInstall(log);
+      built = true;
     }
-    log(`building temporal-server ${TEMPORAL_SERVER_VERSION} with ${go.stdout.trim()} into ${BIN_CACHE}`);
-    const gobin = path.join(BIN_CACHE, 'gobin');
-    fs.mkdirSync(gobin, { recursive: true });
-    // Asynchronous, so a caller's own time limit (a jest timeout) still applies during the build.
-    const child = spawn(
-      'go',
-      [
-        'install',
-        `${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
-        `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GOBIN: gobin } },
-    );
-    const code = await new Promise<number | string>((resolve) => {
-      child.once('error', (err) => resolve(err.message));
-      child.once('exit', (c, sig) => resolve(c ?? sig ?? 'killed'));
-    });
-    if (code !== 0) throw new Error(`cluster build: go install failed (${code})`);
-    const bin = path.join(BIN_CACHE, 'bin');
-    fs.mkdirSync(bin, { recursive: true });
-    fs.renameSync(path.join(gobin, 'server'), path.join(bin, 'temporal-server'));
-    fs.renameSync(path.join(gobin, 'sql'), path.join(bin, 'temporal-sql-tool'));
-    // The schema files of exactly this version, kept beside the binaries (the module cache may be cleaned).
-    const modCache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
-    const from = path.join(modCache, `${SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql');
-    const to = path.join(BIN_CACHE, 'schema', 'postgresql');
-    fs.rmSync(to, { recursive: true, force: true });
-    fs.cpSync(from, to, { recursive: true });
-    spawnSync('chmod', ['-R', 'u+w', path.join(BIN_CACHE, 'schema')]);
-    fs.writeFileSync(stamp, `${TEMPORAL_SERVER_VERSION}\n`);
-    built = true;
+  } finally {
+    release?.();
   }
   // .tools/cluster/{bin,schema} point into the cache.
   fs.mkdirSync(TOOLS, { recursive: true });

@@ -21,6 +21,8 @@ function main(): void {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Senders keep pooled sessions open: closing ends them after 1 s instead of waiting 30 s.
+    closeTimeout: 1000,
     size: 25 * 1024 * 1024,
     onData(stream, _session, cb) {
       const chunks: Buffer[] = [];

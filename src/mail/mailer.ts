@@ -21,10 +21,19 @@ export interface Mailer {
   close(): void;
 }
 
+/** SMTP sessions kept open per process: the outbox relay's lanes (RELAY_CONNECTIONS). */
+const POOL_CONNECTIONS = 8;
+
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   const u = new URL(smtpUrl);
   const secure = u.protocol === 'smtps:';
   const transport = nodemailer.createTransport({
+    // Sessions are kept and reused (a deadline wave is thousands of messages: one TCP + EHLO each
+    // before). A session that drops mid-message fails that send to the outbox, which retries it,
+    // instead of the pool resending it on its own.
+    pool: true,
+    maxConnections: POOL_CONNECTIONS,
+    maxRequeues: 0,
     host: u.hostname,
     port: u.port ? Number(u.port) : secure ? 465 : 587,
     secure,

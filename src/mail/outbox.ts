@@ -199,6 +199,16 @@ export function createOutboxSender(deps: {
     return { ...r, deferred: r.deferred + later.length };
   }
 
+  /**
+   * Until when an activity leaves its emails to the relay: set when an email send failed slowly (the
+   * server hangs until a timeout), so activities stop waiting on it — one activity carrying several
+   * notices stays well inside its own timeout. A quick refusal costs nothing and sets nothing. The relay
+   * keeps trying.
+   */
+  let emailAwayUntil = 0;
+  const EMAIL_AWAY_MS = 15_000;
+  const SLOW_FAILURE_MS = 5_000;
+
   /** Splits `rows` by destination and sends every destination at once; one's outage leaves the others. */
   async function send(rows: Row[], connections: number): Promise<DeliveryResult> {
     const groups = new Map<string, Row[]>();
@@ -209,7 +219,13 @@ export function createOutboxSender(deps: {
       else groups.set(dest, [r]);
     }
     const outcomes = await Promise.allSettled(
-      [...groups].map(([dest, g]) => (dest === 'email' ? sendTo(g, connections) : sendToRobot(g))),
+      [...groups].map(async ([dest, g]) => {
+        if (dest !== 'email') return sendToRobot(g);
+        const t0 = Date.now();
+        const r = await sendTo(g, connections);
+        if (r.deferred > 0 && Date.now() - t0 >= SLOW_FAILURE_MS) emailAwayUntil = Date.now() + EMAIL_AWAY_MS;
+        return r;
+      }),
     );
     const result: DeliveryResult = { sent: 0, deferred: 0 };
     for (const o of outcomes) {
@@ -226,8 +242,22 @@ export function createOutboxSender(deps: {
   return {
     async deliverKey(keyPrefix) {
       await recordAccepted();
+      let rows = await claim(keyPrefix, 100);
+      let left = 0;
+      if (Date.now() < emailAwayUntil) {
+        const emails = rows.filter((r) => r.channel === 'email');
+        if (emails.length > 0) {
+          // Released to the relay at once (the lease would hold them a minute).
+          await exec(`update mail_outbox set not_before = now() where id = any(?::int[])`, [
+            `{${emails.map((r) => r.id)}}`,
+          ]);
+          rows = rows.filter((r) => r.channel !== 'email');
+          left = emails.length;
+        }
+      }
       // One session per activity: up to maxConcurrentActivities notify at once already.
-      return send(await claim(keyPrefix, 100), 1);
+      const r = await send(rows, 1);
+      return { ...r, deferred: r.deferred + left };
     },
     async relayOnce(limit = 100) {
       await recordAccepted();

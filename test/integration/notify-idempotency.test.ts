@@ -115,4 +115,47 @@ describe('reminder activity idempotency', () => {
       expect.stringMatching(/^【三级督办】【问责提示】线索XS-2026-000003“线索核查”已逾期\d个工作日$/),
     ]);
   });
+
+  test('a clue step run as one activity (escalation, projection, notice) and retried writes each row once and sends each email once, and the rung stays open', async () => {
+    const env = new MockActivityEnvironment();
+    const owner = { type: 'clue' as const, id: 'c-4', ref: 'XS-2026-000004' };
+    const overdue = { ...clock('verification-1'), dueAt: Date.now() - 86_400_000, level: 1 };
+    const step = {
+      clockEffects: [
+        {
+          kind: 'escalation' as const,
+          input: { key: 'clue:c-4:verification-1:g0:L1', owner, clock: overdue, level: 1, topLevel: 3 },
+        },
+      ],
+      project: {
+        owner,
+        clocks: [overdue],
+        events: [{ key: 'clue:c-4:1', kind: 'clock.escalated', data: { level: 1 }, at: Date.now() }],
+      },
+      notices: [
+        {
+          key: 'clue:c-4:reminder-again',
+          kind: 'reminder',
+          template: 'reminder' as const,
+          audience: { unitIds: ['changhuai-town'] },
+          params: { clueRef: owner.ref, task: 'verification', dueAt: overdue.dueAt, unit: 'changhuai-town' },
+          owner,
+        },
+      ],
+    };
+    const before = smtp.mails.length;
+    await env.run(acts.applyClueEffects, step);
+    const once = smtp.mails.length - before;
+    await env.run(acts.applyClueEffects, step);
+    expect(smtp.mails.length - before).toBe(once);
+    // The rung's three recipients (unit, head, coordinator) and the notice's one.
+    expect(once).toBe(4);
+    expect(await db.q(`select status from escalations where owner_id = 'c-4'`)).toEqual([{ status: 'open' }]);
+    expect(await db.q(`select level from clocks where owner_id = 'c-4'`)).toEqual([{ level: 1 }]);
+    expect(await db.q(`select 1 from timeline_events where owner_id = 'c-4'`)).toHaveLength(1);
+    const [dup] = await db.q<{ n: number }[]>(
+      `select count(*)::int as n from (select key from mail_outbox where key like '%c-4%' group by key having count(*) > 1) d`,
+    );
+    expect(dup!.n).toBe(0);
+  });
 });

@@ -2,6 +2,8 @@
  * The mail outbox relay (src/mail/outbox.ts) on real PostgreSQL and a real SMTP server: emails the
  * server did not take at once are sent later, each exactly once, however many senders compete.
  */
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { messageIdFor, createSmtpMailer } from '../../src/mail/mailer';
 import { backoffSeconds, createOutboxSender, startOutboxRelay } from '../../src/mail/outbox';
 import { eventually, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
@@ -83,6 +85,43 @@ describe('mail outbox relay', () => {
     for (let i = 0; i < 3; i++)
       expect(ids.filter((id) => id === messageIdFor(`down:${i}`, `u${i}@district.local`))).toHaveLength(1);
   });
+
+  test('given an SMTP server that hangs, when one notice waited out the greeting timeout, then the next one in the process does not contact it and leaves its email to the relay at once', async () => {
+    // Accepts connections and never greets, like a stuck server.
+    const sockets = new Set<net.Socket>();
+    let connections = 0;
+    const hung = net.createServer((s) => {
+      connections += 1;
+      sockets.add(s);
+    });
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const mailer = createSmtpMailer(
+      `smtp://127.0.0.1:${(hung.address() as AddressInfo).port}?ignoreTLS=true`,
+      FROM,
+    );
+    const sender = createOutboxSender({ orm: db.orm, mailer });
+    try {
+      await pendingRows('hang-a', 1);
+      expect(await sender.deliverKey('hang-a:')).toMatchObject({ sent: 0, deferred: 1 });
+      expect(connections).toBe(1);
+      await pendingRows('hang-b', 2);
+      expect(await sender.deliverKey('hang-b:')).toMatchObject({ sent: 0, deferred: 2 });
+      expect(connections).toBe(1);
+      const rows = await db.q<{ attempts: number; due: boolean; status: string }[]>(
+        `select attempts, not_before <= now() as due, status from mail_outbox where key like 'hang-b:%'`,
+      );
+      // Not an attempt, and due for the relay now rather than after the minute's lease.
+      expect(rows).toEqual([
+        { attempts: 0, due: true, status: 'pending' },
+        { attempts: 0, due: true, status: 'pending' },
+      ]);
+    } finally {
+      mailer.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => hung.close(() => r()));
+      await db.q(`delete from mail_outbox where key like 'hang-%'`);
+    }
+  }, 60_000);
 
   test('a running relay picks up a row that became due and stops cleanly', async () => {
     await pendingRows('tick', 1);

@@ -48,6 +48,9 @@ describe('recorded histories replay on the current workflow code', () => {
         'retention-end.run2.json',
         'v2-main-path.json',
         'v2-not-illegal.json',
+        'v3-main-path.json',
+        'v3-working-ladder.json',
+        'v3-retention-end.run1.json',
         'campaign-parent.json',
         'campaign-unit-tushan-scenic-area.json',
         'campaign-unit-market-regulation.json',
@@ -83,6 +86,34 @@ describe('recorded histories replay on the current workflow code', () => {
     };
     expect(input.carried?.state.stage).toBe('closed');
     expect(input.carried?.eventSeq).toBeGreaterThan(0);
+  });
+
+  test('given histories recorded before and after the clue-effects-in-one-activity patch, then both kinds are replayed, and the new ones run a clock event as one activity', () => {
+    const together = files.filter((f) => patchIdsOf(f).includes('clue-effects-in-one-activity'));
+    expect(together).toEqual(
+      expect.arrayContaining(['main-path.json', 'working-ladder.json', 'retention-end.run1.json']),
+    );
+    for (const old of [
+      'v3-main-path.json',
+      'v3-working-ladder.json',
+      'v2-main-path.json',
+      'v1-main-path.json',
+    ])
+      expect(together).not.toContain(old);
+    const activityTypes = (f: string) =>
+      eventsOf(f).flatMap((e) => {
+        const t = (e as { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } })
+          .activityTaskScheduledEventAttributes?.activityType?.name;
+        return t ? [t] : [];
+      });
+    // The escalation ladder now: one activity per rung, no separate reminder/escalation/notify calls.
+    const now = activityTypes('working-ladder.json');
+    expect(now).toContain('applyClueEffects');
+    expect(now).not.toContain('recordEscalation');
+    expect(now).not.toContain('sendReminder');
+    const before = activityTypes('v3-working-ladder.json');
+    expect(before).toContain('recordEscalation');
+    expect(before).not.toContain('applyClueEffects');
   });
 
   test('given every committed history, when replayed with the worker bundle, then none is non-deterministic or fails a workflow task', async () => {
