@@ -14,7 +14,7 @@ import type { Mailer } from '../src/mail/mailer';
 import { createOutboxSender, type OutboxSender } from '../src/mail/outbox';
 import { computeDigest, digestNotification } from '../src/reports/digest';
 import { createEscalate, type EscalationInput, type ReminderInput } from './escalate';
-import { createNotify, type NotifyInput, type Owner } from './notify';
+import { createNotify, type NotifyInput } from './notify';
 import { createProjections, type ProjectInput } from './projections';
 import { createReferral } from './referral';
 
