@@ -118,17 +118,23 @@ export async function pickTime(page: Page, label: string, value: string): Promis
  * instead (a field left empty, a refusal) rather than a stage that only never moves.
  */
 export async function submitStep(page: Page, testId: string): Promise<void> {
-  const saved = page.getByTestId('step-saved');
-  const before = await saved.count();
+  // The previous step's answer may still be on screen, and leave it while this one appears: mark it,
+  // and wait for an answer that is not marked (counting them could stay level).
+  await page
+    .locator('[data-testid=step-saved], [data-testid=step-refused]')
+    .evaluateAll((els) => els.forEach((el) => el.setAttribute('data-seen', '')));
+  const saved = page.locator('[data-testid=step-saved]:not([data-seen])');
   await page.getByTestId(testId).click();
-  const said = page.locator('[data-testid=step-refused], .ant-form-item-has-error');
+  const said = page.locator('[data-testid=step-refused]:not([data-seen]), .ant-form-item-has-error');
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
-    if ((await saved.count()) > before) return;
+    if ((await saved.count()) > 0) return;
     if ((await said.count()) > 0) break;
     await page.waitForTimeout(100);
   }
-  const waiting = await page.getByTestId(testId).evaluate((b) => b.classList.contains('ant-btn-loading'));
+  const button = page.getByTestId(testId);
+  const waiting =
+    (await button.count()) > 0 && (await button.evaluate((b) => b.classList.contains('ant-btn-loading')));
   // What the page looked like, beside the other screenshots (CI keeps them as artifacts).
   await page.screenshot({ path: path.join(SHOTS, `failed-${testId}.png`), fullPage: true });
   throw new Error(
