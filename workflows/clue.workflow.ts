@@ -402,7 +402,7 @@ export async function clueWorkflow(input: ClueWorkflowInput): Promise<CarriedClu
       }
       for (const a of pendingAcks.splice(0)) await acts.recordReferralAcknowledgement(a);
       const clockEffects = pendingClockEffects.splice(0);
-      const together = clockEffects.length > 0 || pendingNotices.length > 0 ? effectsTogether() : false;
+      const together = (clockEffects.length > 0 || pendingNotices.length > 0) && effectsTogether();
       if (!together) {
         for (const e of clockEffects) {
           if (e.kind === 'reminder') await acts.sendReminder(e.input);

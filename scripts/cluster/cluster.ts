@@ -72,10 +72,6 @@ export function isBuilt(): boolean {
 }
 
 /**
- * go install temporal-server and temporal-sql-tool at the pinned version into BIN_CACHE (with the
- * PostgreSQL schema files of the same module) and link .tools/cluster to it. A no-op when present.
- */
-/**
  * One build at a time per cache: CI starts the build in the background beside its first test pass, and
  * the cluster test's own `build()` then waits for it instead of running a second `go install` into the
  * same directory. A lock left by a process that died is taken over.
@@ -151,6 +147,10 @@ async function goInstall(log: Log): Promise<void> {
   fs.writeFileSync(path.join(BIN_CACHE, 'VERSION'), `${TEMPORAL_SERVER_VERSION}\n`);
 }
 
+/**
+ * go install temporal-server and temporal-sql-tool at the pinned version into BIN_CACHE (with the
+ * PostgreSQL schema files of the same module) and link .tools/cluster to it. A no-op when present.
+ */
 export async function build(log: Log = defaultLog): Promise<{ built: boolean; seconds: number }> {
   let built = false;
   const t0 = Date.now();

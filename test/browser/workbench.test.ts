@@ -189,6 +189,9 @@ describe('workbench: the unit officer', () => {
   test('given the officer typing the plan, when a refresh of the clue fails, then the page stays with what was typed and says it could not refresh until a refresh succeeds', async () => {
     await page.getByTestId('form-plan').waitFor();
     const typed = 'Typed before the refresh failed.';
+    // Back online: the page reads the clue again at once.
+    const reconnect = () =>
+      page.evaluate("window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'))");
     await page.getByLabel('具体措施').fill(typed);
     const clueApi = new RegExp(`/api/v1/clues/${ours.id}$`);
     await page.route(clueApi, (r) =>
@@ -199,17 +202,13 @@ describe('workbench: the unit officer', () => {
       }),
     );
     // Back online: the page reads the clue again (and fails, three times with its retries).
-    await page.evaluate(
-      "window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'))",
-    );
+    await reconnect();
     await page.getByTestId('stale').waitFor();
     await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
     await expect(stageOf(page)).resolves.toBe('planning');
     // Answering again: the next read clears the notice and the text is still there.
     await page.unroute(clueApi);
-    await page.evaluate(
-      "window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'))",
-    );
+    await reconnect();
     await page.getByTestId('stale').waitFor({ state: 'detached' });
     await expect(page.getByLabel('具体措施').inputValue()).resolves.toBe(typed);
   });
