@@ -108,6 +108,8 @@ export async function pickTime(page: Page, label: string, value: string): Promis
     await open.locator('.ant-picker-ok button').last().click();
     for (let i = 0; i < 20 && (await open.count()) > 0; i++) await page.waitForTimeout(100);
     await input.blur();
+    // antd puts back the confirmed value a render after the blur: read again once that has happened.
+    await page.waitForTimeout(300);
     if ((await input.inputValue()) === value) return;
   }
   throw new Error(`pickTime: "${label}" does not keep "${value}" after three tries`);
