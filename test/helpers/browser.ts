@@ -95,9 +95,9 @@ export async function signIn(page: Page, who: Person): Promise<void> {
 }
 
 /**
- * Types a date and time into an antd DatePicker and confirms it with the picker's OK button. Checked
- * after the picker closes and the field loses focus, when antd drops a value that was typed but not
- * confirmed (an OK click that reached a picker still fading out): then it is typed again.
+ * Types a date and time into a DueTimePicker and tabs on, as an officer at a keyboard would.
+ * Checked after the picker closes and the field loses focus, when antd would put back a value it did
+ * not take: then it is typed again.
  */
 export async function pickTime(page: Page, label: string, value: string): Promise<void> {
   const input = page.getByLabel(label);
@@ -105,11 +105,13 @@ export async function pickTime(page: Page, label: string, value: string): Promis
   for (let attempt = 0; attempt < 3; attempt++) {
     await input.click();
     await input.fill(value);
-    await open.locator('.ant-picker-ok button').last().click();
+    // The field takes a typed time when focus moves on (no OK button to hit while the panel moves).
+    await input.press('Tab');
     for (let i = 0; i < 20 && (await open.count()) > 0; i++) await page.waitForTimeout(100);
-    await input.blur();
-    // antd puts back the confirmed value a render after the blur: read again once that has happened.
+    // A value the field did not take is put back a render or two after the blur: read it twice.
     await page.waitForTimeout(300);
+    if ((await input.inputValue()) !== value) continue;
+    await page.waitForTimeout(700);
     if ((await input.inputValue()) === value) return;
   }
   throw new Error(`pickTime: "${label}" does not keep "${value}" after three tries`);

@@ -3,7 +3,7 @@
  * (the API path stays a literal at the call site), shows what the server said, and one submit button.
  */
 import { useState, type ReactNode } from 'react';
-import { App, Button, Form, Radio, type FormInstance } from 'antd';
+import { App, Button, DatePicker, Form, Radio, type DatePickerProps, type FormInstance } from 'antd';
 import { ApiError } from '../api/client';
 import { useT } from '../i18n';
 
@@ -101,5 +101,15 @@ export function YesNoItem(props: {
     <Form.Item name={props.name} label={props.label} rules={picked(t('web.form.required'))}>
       <Radio.Group options={props.noFirst ? [no, yes] : [yes, no]} />
     </Form.Item>
+  );
+}
+
+/**
+ * A deadline to the minute. A typed time is kept when the field loses focus or on Enter, without the
+ * panel's OK button (antd's default with a time part): an officer who types a date and tabs on has set it.
+ */
+export function DueTimePicker(props: DatePickerProps) {
+  return (
+    <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" needConfirm={false} {...props} />
   );
 }

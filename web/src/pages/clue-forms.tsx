@@ -4,11 +4,11 @@
  */
 import { useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, Collapse, DatePicker, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { Button, Checkbox, Collapse, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api, ok, type Schemas } from '../api/client';
-import { StepForm, YesNoItem, picked, req } from '../app/forms';
+import { DueTimePicker, StepForm, YesNoItem, picked, req } from '../app/forms';
 import type { Me } from '../app/session';
 import { useT, type WebKey } from '../i18n';
 import type { Relation } from './Clue';
@@ -231,7 +231,7 @@ function PlanForm({ clueId, onDone }: FormProps) {
                   label={t('web.form.milestoneDue', { n: i + 1 })}
                   rules={picked(t('web.form.required'))}
                 >
-                  <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+                  <DueTimePicker />
                 </Form.Item>
                 {fields.length > 1 && (
                   <Button
@@ -368,7 +368,7 @@ function ExtensionForm({ clueId, state, me, onDone }: FormProps) {
         />
       </Form.Item>
       <Form.Item name="newDueAt" label={t('web.form.newDueAt')} rules={picked(t('web.form.required'))}>
-        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+        <DueTimePicker />
       </Form.Item>
       <Form.Item name="reason" label={t('web.form.reason')} rules={req(t('web.form.required'))}>
         <Input.TextArea rows={3} maxLength={4000} />
