@@ -391,6 +391,8 @@ export const TimelineSchema = z
       z.object({
         kind: z.string(),
         actorId: z.string().nullable(),
+        /** The user's name; null for the workflow itself, the command line, or a user since removed. */
+        actorName: z.string().nullable(),
         actorRole: z.string().nullable(),
         data: z.record(z.string(), z.unknown()),
         at: Timestamp,

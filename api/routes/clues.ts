@@ -494,7 +494,10 @@ export function clueRoutes(ctx: AppContext): RouteDef[] {
         const events = await em()
           .getConnection()
           .execute<Record<string, unknown>[]>(
-            `select kind, actor_id, actor_role, data, at from timeline_events where owner_type = 'clue' and owner_id = ? order by at, id`,
+            // The actor's name beside the id: a reader sees who acted, not an account key.
+            `select e.kind, e.actor_id, u.name as actor_name, e.actor_role, e.data, e.at
+               from timeline_events e left join users u on u.id = e.actor_id
+              where e.owner_type = 'clue' and e.owner_id = ? order by e.at, e.id`,
             [row.id],
           );
         return { items: events.map(camel) };

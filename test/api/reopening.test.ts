@@ -84,11 +84,16 @@ describe('reopening a clue whose workflow ended', () => {
     ).body;
     expect(again).toMatchObject({ stage: 'verifying' });
     expect((await handle.describe()).runId).toBe(run.runId);
-    const kinds = (
-      expectStatus(await s.call('u-coordinator', 'GET', `/api/v1/clues/${id}/timeline`), 200).body.items as {
-        kind: string;
-      }[]
-    ).map((e) => e.kind);
+    const items = expectStatus(await s.call('u-coordinator', 'GET', `/api/v1/clues/${id}/timeline`), 200).body
+      .items as { kind: string; actorId: string | null; actorName: string | null }[];
+    const kinds = items.map((e) => e.kind);
+    // Who reopened it reads as the coordinator's name; the workflow's own events have no actor.
+    const me = expectStatus(await s.call('u-coordinator', 'GET', '/api/v1/me'), 200).body as { name: string };
+    expect(items.find((e) => e.kind === 'clue.reopened')).toMatchObject({
+      actorId: 'u-coordinator',
+      actorName: me.name,
+    });
+    expect(items.find((e) => e.kind === 'clue.workflow_ended')).toMatchObject({ actorName: null });
     expect(kinds.filter((k) => k === 'clue.registered')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'clue.workflow_ended')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'clue.reopened')).toHaveLength(1);

@@ -69,7 +69,14 @@ export async function startWorkbench(o: {
     browser,
     consoleErrors,
     async newPage(viewport = DESKTOP) {
-      const ctx = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+      // Reduced motion, as a reader may set it: menus and lists appear at once instead of sliding in,
+      // so a click never lands on an option still moving (the app follows the setting; locale.tsx).
+      const ctx = await browser.newContext({
+        viewport,
+        locale: 'zh-CN',
+        acceptDownloads: true,
+        reducedMotion: 'reduce',
+      });
       const page = await ctx.newPage();
       page.on('console', (m) => {
         // Chromium's own line for a 4xx answer a journey asks for on purpose is not the page's error.
@@ -152,21 +159,24 @@ export async function pick(page: Page, label: string, option: string): Promise<v
   const input = page.getByLabel(label, { exact: true });
   const shows = () =>
     input.evaluate((el, o) => el.closest('.ant-select')?.textContent?.includes(o) ?? false, option);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     await input.click();
     // A searchable select narrows to the option (a long list renders only what is in view).
     if (await input.isEditable()) await input.fill(option);
+    // The list may close under the pointer while it still moves in (the option is "not stable", then
+    // "not visible"): give the click a few seconds, not the whole test's, and open the list again.
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
       .first()
-      .click();
+      .click({ timeout: 5_000 })
+      .catch(() => page.keyboard.press('Escape'));
     // A click the select did not take (its list was still opening) leaves it as it was: pick again.
     for (let i = 0; i < 10; i++) {
       if (await shows()) return;
       await page.waitForTimeout(100);
     }
   }
-  throw new Error(`pick: "${label}" does not show "${option}" after three tries`);
+  throw new Error(`pick: "${label}" does not show "${option}" after four tries`);
 }
 
 /** The stage the clue page shows. */

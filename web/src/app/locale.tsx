@@ -17,6 +17,20 @@ export function useLocale() {
   return useContext(LocaleContext);
 }
 
+/** The reader's "reduce motion" setting, followed live: antd's animations stop when it is on. */
+function useReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => window.matchMedia?.(query).matches ?? false);
+  useEffect(() => {
+    const m = window.matchMedia?.(query);
+    if (!m) return;
+    const onChange = () => setReduced(m.matches);
+    m.addEventListener('change', onChange);
+    return () => m.removeEventListener('change', onChange);
+  }, []);
+  return reduced;
+}
+
 function Title() {
   const intl = useIntl();
   useEffect(() => {
@@ -27,6 +41,7 @@ function Title() {
 
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(storedLocale);
+  const reducedMotion = useReducedMotion();
   useEffect(() => {
     document.documentElement.lang = locale;
     dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
@@ -54,7 +69,7 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
       >
         <ConfigProvider
           locale={locale === 'zh-CN' ? zhCN : enUS}
-          theme={{ token: { colorPrimary: '#b71c1c' }, zeroRuntime: true }}
+          theme={{ token: { colorPrimary: '#b71c1c', motion: !reducedMotion }, zeroRuntime: true }}
         >
           <AntApp>
             <Title />

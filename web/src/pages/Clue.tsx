@@ -269,7 +269,7 @@ function ClueTimeline({ id }: { id: string }) {
                   </div>
                   <Typography.Text type="secondary">
                     {when(e.at)}
-                    {e.actorId ? ` · ${e.actorId}` : ''}
+                    {e.actorName || e.actorId ? ` · ${e.actorName ?? e.actorId}` : ''}
                   </Typography.Text>
                 </>
               ),
