@@ -84,7 +84,10 @@ export function createOutboxMailer(dir: string, from: string): Mailer {
         msg.text,
         '',
       ].join('\r\n');
-      await fs.promises.writeFile(path.join(abs, `${safe}.eml`), body, 'utf8');
+      // Written aside, then renamed: whoever watches the folder never opens a half-written .eml.
+      const tmp = path.join(abs, `.${safe}.${process.pid}.tmp`);
+      await fs.promises.writeFile(tmp, body, 'utf8');
+      await fs.promises.rename(tmp, path.join(abs, `${safe}.eml`));
     },
     async verify() {
       await fs.promises.mkdir(abs, { recursive: true });

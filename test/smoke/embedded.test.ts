@@ -88,12 +88,10 @@ describe('embedded default', () => {
         body: JSON.stringify(intakeBody()),
       });
       expect(r.status).toBe(201);
-      await eventually(
-        () =>
-          expect(fs.readdirSync(env.OUTBOX_DIR!).filter((f) => f.endsWith('.eml')).length).toBeGreaterThan(0),
-        30_000,
-      );
-      const eml = fs.readFileSync(path.join(env.OUTBOX_DIR!, fs.readdirSync(env.OUTBOX_DIR!)[0]!), 'utf8');
+      const emls = () => fs.readdirSync(env.OUTBOX_DIR!).filter((f) => f.endsWith('.eml'));
+      await eventually(() => expect(emls().length).toBeGreaterThan(0), 30_000);
+      // Read as soon as it shows: a file that appears is already whole (written aside, then renamed).
+      const eml = fs.readFileSync(path.join(env.OUTBOX_DIR!, emls()[0]!), 'utf8');
       expect(eml).toMatch(/^To: .+@district\.local/m);
     } finally {
       expect(await stop(s)).toBe(0);
