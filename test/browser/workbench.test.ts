@@ -135,7 +135,7 @@ describe('workbench: the unit officer', () => {
     await ctx?.close();
   });
 
-  test('given a signed-out visitor, when the officer signs in with the 用户名 and 密码 form, then "My work" lists the clue with its step, working days left and level', async () => {
+  test('given a signed-out visitor, when the officer signs in with the 用户名 and 密码 form, a wrong password first and the right one at once (inside the server’s pause after a failure), then "My work" lists the clue with its step, working days left and level', async () => {
     ({ ctx, page } = await newPage());
     await page.goto(`${app.url}/`);
     await page.waitForURL(/\/sign-in/);
@@ -143,6 +143,7 @@ describe('workbench: the unit officer', () => {
     await shot(page, 'sign-in-zh-desktop');
     await signIn(page, { username: OFFICER.username, password: 'not the password at all' });
     await expect(page.getByTestId('sign-in-error').textContent()).resolves.toContain('用户名或密码不正确');
+    // Sent well inside the 1 s pause the failure opened: the page sits it out rather than refuse.
     await signIn(page);
     await page.waitForURL(`${app.url}/my-work`);
     const row = page.locator(`[data-testid=work-item][data-ref="${ours.ref}"]`);

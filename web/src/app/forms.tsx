@@ -105,8 +105,8 @@ export function YesNoItem(props: {
 }
 
 /**
- * A deadline to the minute. A typed time is kept when the field loses focus or on Enter, without the
- * panel's OK button (antd's default with a time part): an officer who types a date and tabs on has set it.
+ * A deadline to the minute. A typed time is kept when focus moves on (Tab, or a click elsewhere), without
+ * the panel's OK button (antd's default with a time part): an officer who types a date and tabs on has set it.
  */
 export function DueTimePicker(props: DatePickerProps) {
   return (

@@ -15,6 +15,35 @@ interface Fields {
   password: string;
 }
 
+/** When a 429 is the short pause after a failed sign-in (`sign-in-backoff`), the time it ends. */
+function backoffUntil(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.status !== 429) return null;
+  if (!String(err.problem.type ?? '').endsWith('/sign-in-backoff')) return null;
+  const at = err.problem.retryAt;
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : null;
+}
+
+/** Longest pause the page sits out for the officer (the first pauses after a wrong password are 1–4 s). */
+const WAIT_OUT_MS = 5_000;
+
+/**
+ * Someone who types the right password quickly after a wrong one meets the server's pause: the page
+ * waits for it to end and sends the sign-in again (the button stays busy), instead of an error. Longer
+ * pauses are shown with the time they end.
+ */
+async function signInWaitingOutBackoff<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const retryAt = backoffUntil(err);
+      const wait = retryAt ? Date.parse(retryAt) - Date.now() + 100 : Infinity;
+      if (tries >= 2 || wait > WAIT_OUT_MS) throw err;
+      await new Promise((r) => setTimeout(r, Math.max(wait, 100)));
+    }
+  }
+}
+
 export default function SignIn() {
   const { t, when } = useT();
   const { locale, setLocale } = useLocale();
@@ -33,10 +62,13 @@ export default function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      const who = await signIn(f.username.trim(), f.password);
+      const who = await signInWaitingOutBackoff(() => signIn(f.username.trim(), f.password));
       void navigate(next ?? homeOf(who.role), { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 423 || err.status === 429)) {
+      const retryAt = backoffUntil(err);
+      if (retryAt) {
+        setError(t('web.signIn.wait', { until: when(retryAt) }));
+      } else if (err instanceof ApiError && (err.status === 423 || err.status === 429)) {
         // The API names the end of a lockout `lockedUntil` (429 account-locked).
         const raw = err.problem.lockedUntil ?? err.problem.until;
         const until = typeof raw === 'string' ? raw : null;
