@@ -28,7 +28,7 @@ if [ ! -x "$ST" ]; then
   .tools/bin/pip install --quiet --disable-pip-version-check schemathesis
 fi
 
-ROLES=${ST_ROLES:-"coordinator leader unit_officer police_liaison admin"}
+ROLES=${ST_ROLES:-"coordinator unit_officer leader police_liaison admin"}
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-20}
 SEED=${ST_SEED:-20261126}
 # Each role's bound: sign-in attempts cost a deliberate scrypt check (about 0.4 s each, two at a time), so a role
@@ -134,18 +134,26 @@ run_role() {
 }
 
 read -r -a ALL <<<"$ROLES"
-LANE_A=()
-LANE_B=()
-for i in "${!ALL[@]}"; do
-  if ((i % 2 == 0)); then LANE_A+=("${ALL[$i]}"); else LANE_B+=("${ALL[$i]}"); fi
-done
-echo "schemathesis: roles ${ALL[*]}; at most $MAX_EXAMPLES examples per operation; seed $SEED; two lanes"
-(for r in "${LANE_A[@]}"; do run_role "$r"; done) &
-LANE_A_PID=$!
-(for r in "${LANE_B[@]+"${LANE_B[@]}"}"; do run_role "$r"; done) &
-LANE_B_PID=$!
-wait "$LANE_A_PID" || true
-wait "$LANE_B_PID" || true
+# Two runners take roles from one queue, in the order given (the default lists the longest first), so
+# neither sits idle while the other still has two roles to go. The queue's head moves under a lock.
+printf '%s\n' "${ALL[@]}" >"$WORK/queue"
+runner() {
+  local role
+  while true; do
+    role=$(flock "$WORK/queue" sh -c 'head -n 1 "$1"; sed -i 1d "$1"' _ "$WORK/queue")
+    [ -n "$role" ] || return 0
+    local t0=$SECONDS
+    run_role "$role"
+    echo "schemathesis: $role done in $((SECONDS - t0)) s (exit $(cat "$WORK/$role.rc"))"
+  done
+}
+echo "schemathesis: roles ${ALL[*]}; at most $MAX_EXAMPLES examples per operation; seed $SEED; two runners"
+runner &
+RUNNER_A=$!
+runner &
+RUNNER_B=$!
+wait "$RUNNER_A" || true
+wait "$RUNNER_B" || true
 
 status=0
 summary=""
