@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { createSmtpMailer } from '../../src/mail/mailer';
 import { createWorker } from '../../workers/worker';
-import type { TestDb, TestSmtp } from './services';
+import { testWorkflowBundle, type TestDb, type TestSmtp } from './services';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
 type JsonBody = any;
@@ -62,6 +62,7 @@ export async function startTestApp(o: {
   const worker = await createWorker({
     connection: o.env.nativeConnection,
     namespace: 'default',
+    workflowBundlePath: testWorkflowBundle(),
     taskQueue: o.taskQueue,
     deps: { orm: o.db.orm, mailer, policeWebhook: config.policeWebhook, log },
   });

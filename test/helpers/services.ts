@@ -28,6 +28,11 @@ export interface TestDb {
 }
 
 /** A new, migrated, seeded database; its name is unique per call so suites never share state. */
+/** The workflow bundle global-setup.ts built for this jest run; without it a worker bundles its own. */
+export function testWorkflowBundle(): string | undefined {
+  return process.env.TEST_WORKFLOW_BUNDLE;
+}
+
 export async function freshDatabase(prefix = 'disposal_test'): Promise<TestDb> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const url = `${PG_SERVER}/${name}`;

@@ -10,6 +10,7 @@ import {
   eventually,
   freshDatabase,
   startSmtp,
+  testWorkflowBundle,
   timeSkippingEnv,
   type TestDb,
   type TestSmtp,
@@ -31,10 +32,17 @@ beforeAll(async () => {
     mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>'),
   };
   workers = [
-    await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TQ, deps }),
     await createWorker({
       connection: env.nativeConnection,
       namespace: 'default',
+      workflowBundlePath: testWorkflowBundle(),
+      taskQueue: TQ,
+      deps,
+    }),
+    await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      workflowBundlePath: testWorkflowBundle(),
       taskQueue: TQ_NO_CACHE,
       deps,
       tuning: { maxCachedWorkflows: 0 },

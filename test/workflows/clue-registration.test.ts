@@ -10,7 +10,14 @@ import { createWorker } from '../../workers/worker';
 import * as m from '../../workflows/clue.messages';
 import { clueWorkflow } from '../../workflows/clue.workflow';
 import { FIVE_DAY_CALENDAR_POLICY, actor, clueInput, insertClue } from '../helpers/fixtures';
-import { devServerEnv, freshDatabase, startSmtp, type TestDb, type TestSmtp } from '../helpers/services';
+import {
+  devServerEnv,
+  freshDatabase,
+  startSmtp,
+  testWorkflowBundle,
+  type TestDb,
+  type TestSmtp,
+} from '../helpers/services';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 const TASK_QUEUE = 'clue-registration';
@@ -54,6 +61,7 @@ describe('registration before the first workflow task', () => {
     worker = await createWorker({
       connection: env.nativeConnection,
       namespace: 'default',
+      workflowBundlePath: testWorkflowBundle(),
       taskQueue: TASK_QUEUE,
       deps: { orm: db.orm, mailer: createSmtpMailer(smtp.url, 'District Office <noreply@district.local>') },
     });

@@ -22,6 +22,7 @@ import {
   eventually,
   freshDatabase,
   startSmtp,
+  testWorkflowBundle,
   timeSkippingEnv,
   type TestDb,
   type TestSmtp,
@@ -60,6 +61,7 @@ export async function startHarness(
     worker = await createWorker({
       connection: env.nativeConnection,
       namespace: 'default',
+      workflowBundlePath: testWorkflowBundle(),
       taskQueue,
       deps: {
         orm: db.orm,
