@@ -43,7 +43,6 @@ import {
 
 /** v1.32.2 and v1.31.5 need Go ≥ 1.26.10; v1.32.0 builds with the machine's Go 1.26.8. */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
-const SERVER_MODULE = 'go.temporal.io/server';
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Outside any clone, so a fresh clone on the same machine reuses the build (as Go's own caches do). */
 export const BIN_CACHE =
@@ -72,79 +71,34 @@ export function isBuilt(): boolean {
 }
 
 /**
- * One build at a time per cache: CI starts the build in the background beside its first test pass, and
- * the cluster test's own `build()` then waits for it instead of running a second `go install` into the
- * same directory. A lock left by a process that died is taken over.
+ * go install both binaries of the pinned version into BIN_CACHE through scripts/cluster/go-build.sh,
+ * which .ci/run also starts on its own before `npm ci`: one build per cache (a flock), so a caller that
+ * finds a build running waits for it instead of running a second `go install` into the same directory.
  */
-async function buildLock(log: Log): Promise<(() => void) | undefined> {
-  const lock = path.join(BIN_CACHE, '.build.lock');
-  fs.mkdirSync(BIN_CACHE, { recursive: true });
-  let said = false;
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let text: string;
-    try {
-      text = fs.readFileSync(lock, 'utf8').trim();
-    } catch {
-      continue; // released meanwhile
-    }
-    const owner = Number(text);
-    if (text !== '' && !alive(owner)) {
-      fs.rmSync(lock, { force: true });
-      continue;
-    }
-    if (!said) log(`waiting for the build of temporal-server ${TEMPORAL_SERVER_VERSION} by process ${owner}`);
-    said = true;
-    await new Promise((r) => setTimeout(r, 2000));
-    if (isBuilt()) return undefined;
-  }
-}
-
-/** go install both binaries of the pinned version into BIN_CACHE, with the schema files beside them. */
-async function goInstall(log: Log): Promise<void> {
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
-    throw new Error(
-      `cluster build: Go is needed to build temporal-server ${TEMPORAL_SERVER_VERSION} from source ` +
-        `(go install ${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}); install Go ≥ 1.26 ` +
-        `(https://go.dev/dl/; Debian 12's golang-go is too old) and retry: ${go.error?.message ?? go.stderr}`,
-    );
-  }
-  log(`building temporal-server ${TEMPORAL_SERVER_VERSION} with ${go.stdout.trim()} into ${BIN_CACHE}`);
-  const gobin = path.join(BIN_CACHE, 'gobin');
-  fs.mkdirSync(gobin, { recursive: true });
+async function goBuild(log: Log): Promise<void> {
   // Asynchronous, so a caller's own time limit (a jest timeout) still applies during the build.
-  const child = spawn(
-    'go',
-    [
-      'install',
-      `${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
-      `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GOBIN: gobin } },
+  const child = spawn('bash', [path.join(__dirname, 'go-build.sh'), TEMPORAL_SERVER_VERSION], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CLUSTER_BIN_CACHE: BIN_CACHE },
+  });
+  const errors: string[] = [];
+  child.stdout.setEncoding('utf8').on('data', (d: string) =>
+    d
+      .trimEnd()
+      .split('\n')
+      .forEach((l) => log(l)),
   );
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    errors.push(d);
+    d.trimEnd()
+      .split('\n')
+      .forEach((l) => log(l));
+  });
   const code = await new Promise<number | string>((resolve) => {
     child.once('error', (err) => resolve(err.message));
-    child.once('exit', (c, sig) => resolve(c ?? sig ?? 'killed'));
+    child.once('close', (c, sig) => resolve(c ?? sig ?? 'killed'));
   });
-  if (code !== 0) throw new Error(`cluster build: go install failed (${code})`);
-  const bin = path.join(BIN_CACHE, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  fs.renameSync(path.join(gobin, 'server'), path.join(bin, 'temporal-server'));
-  fs.renameSync(path.join(gobin, 'sql'), path.join(bin, 'temporal-sql-tool'));
-  // The schema files of exactly this version, kept beside the binaries (the module cache may be cleaned).
-  const modCache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
-  const from = path.join(modCache, `${SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql');
-  const to = path.join(BIN_CACHE, 'schema', 'postgresql');
-  fs.rmSync(to, { recursive: true, force: true });
-  fs.cpSync(from, to, { recursive: true });
-  spawnSync('chmod', ['-R', 'u+w', path.join(BIN_CACHE, 'schema')]);
-  fs.writeFileSync(path.join(BIN_CACHE, 'VERSION'), `${TEMPORAL_SERVER_VERSION}\n`);
+  if (code !== 0) throw new Error(`cluster build failed (${code}): ${errors.join('').trim().slice(-2000)}`);
 }
 
 /**
@@ -152,17 +106,9 @@ async function goInstall(log: Log): Promise<void> {
  * PostgreSQL schema files of the same module) and link .tools/cluster to it. A no-op when present.
  */
 export async function build(log: Log = defaultLog): Promise<{ built: boolean; seconds: number }> {
-  let built = false;
   const t0 = Date.now();
-  const release = isBuilt() ? undefined : await buildLock(log);
-  try {
-    if (!isBuilt()) {
-      await goInstall(log);
-      built = true;
-    }
-  } finally {
-    release?.();
-  }
+  const built = !isBuilt();
+  if (built) await goBuild(log);
   // .tools/cluster/{bin,schema} point into the cache.
   fs.mkdirSync(TOOLS, { recursive: true });
   for (const name of ['bin', 'schema']) {
@@ -177,7 +123,7 @@ export async function build(log: Log = defaultLog): Promise<{ built: boolean; se
   const seconds = (Date.now() - t0) / 1000;
   log(
     built
-      ? `built temporal-server and temporal-sql-tool ${TEMPORAL_SERVER_VERSION} in ${seconds.toFixed(1)} s`
+      ? `temporal-server and temporal-sql-tool ${TEMPORAL_SERVER_VERSION} ready after ${seconds.toFixed(1)} s`
       : `temporal-server ${TEMPORAL_SERVER_VERSION} present (${BIN_CACHE}); build skipped`,
   );
   return { built, seconds };
