@@ -1,2 +1,0 @@
-import { build } from '../scripts/cluster/cluster';
-build((l) => console.log('TS:', l)).then((r) => console.log(r));
