@@ -6,6 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureDatabase, initORM, type Orm } from '../../src/db/orm';
 import { sql } from '../../src/db/sql';
@@ -193,4 +195,63 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000
       await new Promise((r) => setTimeout(r, everyMs));
     }
   }
+}
+
+/**
+ * The time-skipping server strands a run whose workflow task cancels a timer that fired while the task
+ * was with the worker: it refuses the completion ("invalid history builder state for action",
+ * temporalio/sdk-java#3088) and never sends the task again. A skip that lands just before a timer (a
+ * ladder's next rung is due a few ms after the instant the skip passed) and an update that cancels it
+ * race exactly so. This moves on past any timer of `workflows` due within `guardMs` of the clock,
+ * after their workflow tasks and activities have settled, so what the test sends next races none.
+ */
+export async function clearOfTimers(
+  env: TestWorkflowEnvironment,
+  workflows: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }[],
+  guardMs = 5 * 60_000,
+): Promise<void> {
+  for (let round = 0; round < 10; round += 1) {
+    const histories = await eventually(async () => {
+      const hs = await Promise.all(workflows.map((w) => w.fetchHistory()));
+      if (hs.some((h) => pendingWork(h))) throw new Error('a workflow task or activity is still pending');
+      return hs;
+    }, 30_000);
+    const now = await env.currentTimeMs();
+    const due = histories
+      .flatMap((h) => pendingTimers(h))
+      .filter((at) => at >= now - 1000 && at <= now + guardMs);
+    if (due.length === 0) return;
+    await env.sleep(Math.max(...due) - now + 1000);
+  }
+  throw new Error('timers kept falling due within the guard after 10 skips');
+}
+
+function pendingWork(h: temporal.api.history.v1.IHistory): boolean {
+  let open = 0;
+  for (const e of h.events ?? []) {
+    if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open += 1;
+    if (
+      e.workflowTaskCompletedEventAttributes ||
+      e.workflowTaskFailedEventAttributes ||
+      e.workflowTaskTimedOutEventAttributes ||
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes
+    )
+      open -= 1;
+  }
+  return open > 0;
+}
+
+/** Fire times (epoch ms) of the timers started and neither fired nor cancelled. */
+function pendingTimers(h: temporal.api.history.v1.IHistory): number[] {
+  const started = new Map<string, number>();
+  for (const e of h.events ?? []) {
+    const s = e.timerStartedEventAttributes;
+    if (s?.timerId) started.set(s.timerId, tsToMs(e.eventTime) + tsToMs(s.startToFireTimeout));
+    const ended = e.timerFiredEventAttributes?.timerId ?? e.timerCanceledEventAttributes?.timerId;
+    if (ended) started.delete(ended);
+  }
+  return [...started.values()];
 }

@@ -22,8 +22,10 @@ import { DistrictSummarySchema, UnitReportSchema } from '../../api/routes/report
 import type { DistrictSummary } from '../../src/reports/district-summary';
 import { documentDate } from '../../src/reports/format';
 import type { UnitReport } from '../../src/reports/unit-report';
+import { unitWorkflowId } from '../../workflows/campaign.messages';
 import { intakeBody, startTestApp, type TestApp } from '../helpers/app';
 import {
+  clearOfTimers,
   eventually,
   freshDatabase,
   startSmtp,
@@ -239,7 +241,10 @@ beforeAll(async () => {
     }),
     'changhuai information',
   );
-  await sleepUntil(t0 + 4 * DAY);
+  // A day after the plan's deadline, an hour before its ladder's next rung: filing the plan cancels
+  // that rung's timer, which must not be about to fire (clearOfTimers).
+  await sleepUntil(t0 + 4 * DAY - 3_600_000);
+  await clearOfTimers(env, [app.ctx.temporal.workflow.getHandle(unitWorkflowId(campaignId, B))]);
   await ok(
     app.call('u-changhuai', 'POST', `${base}/${B}/implementation-plan`, {
       riskPoints: ['网络互助平台'],
