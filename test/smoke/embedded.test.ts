@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/temporal/dev-server';
@@ -106,6 +107,29 @@ describe('embedded default', () => {
       expect(r.status).toBe(200);
     } finally {
       expect(await stop(s)).toBe(0);
+    }
+  });
+
+  test('a port in use stops the start at once, naming the port, and leaves no process behind', async () => {
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await new Promise<void>((r) => taken.once('listening', () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const err = await start({ ...env, PORT: String(port) }).then(
+        () => new Error('started on a port in use'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toContain(`exited with 1 before READY`);
+      expect(err.message).toContain(`cannot listen on 127.0.0.1:${port} (HOST, PORT)`);
+      // Nothing else was started: the embedded Temporal dev server's port is still free.
+      const probe = net.createServer().listen(Number(env.TEMPORAL_DEV_PORT), '127.0.0.1');
+      await new Promise<void>((resolve, reject) => {
+        probe.once('listening', () => resolve());
+        probe.once('error', reject);
+      });
+      await new Promise((r) => probe.close(r));
+    } finally {
+      await new Promise((r) => taken.close(r));
     }
   });
 });
