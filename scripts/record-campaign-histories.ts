@@ -21,7 +21,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AppContext } from '../src/context';
 import {
@@ -36,7 +35,7 @@ import type { Actor } from '../workflows/clue.messages';
 import { campaignStateQuery, campaignWorkflowId, unitWorkflowId } from '../workflows/campaign.messages';
 import { startTestApp } from '../test/helpers/app';
 import { insertClue } from '../test/helpers/fixtures';
-import { freshDatabase, startSmtp, timeSkippingEnv } from '../test/helpers/services';
+import { freshDatabase, startSmtp, timeSkippingEnv, untilIdle } from '../test/helpers/services';
 import { historyToJson } from '../test/replay/history-json';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'histories');
@@ -85,35 +84,10 @@ const report = (clue?: string): DeliverableRequest => ({
   },
 });
 
-/** Waits until no workflow task or activity of the handle's latest run is outstanding. */
-async function idle(hd: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const events = (await hd.fetchHistory()).events ?? [];
-    let open = 0;
-    for (const e of events) {
-      if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open += 1;
-      if (
-        e.workflowTaskCompletedEventAttributes ||
-        e.workflowTaskFailedEventAttributes ||
-        e.workflowTaskTimedOutEventAttributes ||
-        e.activityTaskCompletedEventAttributes ||
-        e.activityTaskFailedEventAttributes ||
-        e.activityTaskTimedOutEventAttributes ||
-        e.activityTaskCanceledEventAttributes
-      ) {
-        open -= 1;
-      }
-    }
-    if (open === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`workflow ${hd.workflowId} did not become idle`);
-}
-
 /** Writes every run of a workflow (first run first) as `<name>.json`, or `<name>.run<n>.json` if it continued as new. */
 async function writeRuns(env: TestWorkflowEnvironment, workflowId: string, name: string): Promise<void> {
   const latest = env.client.workflow.getHandle(workflowId);
-  await idle(latest);
+  await untilIdle(latest);
   const firstRunId = (await latest.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
   const runs: string[] = [];
   let runId: string | undefined = firstRunId;
@@ -133,7 +107,7 @@ async function writeRuns(env: TestWorkflowEnvironment, workflowId: string, name:
 
 async function writeCampaign(env: TestWorkflowEnvironment, campaignId: string, prefix: string) {
   const parent = env.client.workflow.getHandle(campaignWorkflowId(campaignId));
-  await idle(parent);
+  await untilIdle(parent);
   const state = await parent.query(campaignStateQuery);
   for (const u of state.units)
     await writeRuns(env, unitWorkflowId(campaignId, u.unitId), `${prefix}-unit-${u.unitId}`);

@@ -26,7 +26,7 @@ import * as m from '../workflows/clue.messages';
 import { clueWorkflow, type ClueWorkflowInput } from '../workflows/clue.workflow';
 import { createWorker } from '../workers/worker';
 import { FIVE_DAY_CALENDAR_POLICY, actor, clueInput, insertClue, policy } from '../test/helpers/fixtures';
-import { freshDatabase, startSmtp, timeSkippingEnv, type TestDb } from '../test/helpers/services';
+import { freshDatabase, startSmtp, timeSkippingEnv, untilIdle, type TestDb } from '../test/helpers/services';
 import { historyToJson } from '../test/replay/history-json';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'histories');
@@ -66,31 +66,6 @@ const sleepUntil = async (ctx: Ctx, t: number) => {
   const n = await now(ctx);
   if (t > n) await ctx.env.sleep(t - n);
 };
-
-/** Waits until no workflow task or activity of the latest run is outstanding. */
-async function idle(hd: Handle): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const events = (await hd.fetchHistory()).events ?? [];
-    let open = 0;
-    for (const e of events) {
-      if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open += 1;
-      if (
-        e.workflowTaskCompletedEventAttributes ||
-        e.workflowTaskFailedEventAttributes ||
-        e.workflowTaskTimedOutEventAttributes ||
-        e.activityTaskCompletedEventAttributes ||
-        e.activityTaskFailedEventAttributes ||
-        e.activityTaskTimedOutEventAttributes ||
-        e.activityTaskCanceledEventAttributes
-      ) {
-        open -= 1;
-      }
-    }
-    if (open === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`workflow ${hd.workflowId} did not become idle`);
-}
 
 const u = {
   verify: (hd: Handle) =>
@@ -175,7 +150,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
     await u.review(hd, 'approve');
     await u.action(hd, 'interview held');
     await sleepUntil(ctx, t + 3 * DAY + MINUTE);
-    await idle(hd);
+    await untilIdle(hd);
     await u.milestone(hd, 'm1');
     let s = await hd.query(m.stateQuery);
     const m2 = s.clocks.find((c) => c.label === 'm2' && c.status === 'open')!;
@@ -204,7 +179,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
     await u.milestone(hd, 'm2');
     t = await now(ctx);
     await sleepUntil(ctx, t + 30 * DAY + MINUTE);
-    await idle(hd);
+    await untilIdle(hd);
     await u.followUp(hd, false);
     await u.closure(hd);
     await u.decideClosure(hd, 'return');
@@ -228,7 +203,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
     await u.plan(hd, ['criminal_referral'], [t + 10 * DAY]);
     await u.review(hd, 'approve');
     await sleepUntil(ctx, t + 5 * DAY + MINUTE);
-    await idle(hd);
+    await untilIdle(hd);
     await u.ack(hd, 'returned');
     await u.refer(hd);
     await u.ack(hd, 'accepted');
@@ -262,7 +237,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
     });
     const hd = await start(ctx, 'working-ladder', p);
     await sleepUntil(ctx, (await now(ctx)) + 16 * DAY);
-    await idle(hd);
+    await untilIdle(hd);
     await u.verify(hd);
     return hd;
   },
@@ -313,7 +288,7 @@ const SCENARIOS: Record<string, (ctx: Ctx) => Promise<Handle | Handle[]>> = {
       await u.action(hd, `visit ${i + 1}`);
     if ((await hd.describe()).runId === first) throw new Error('continue-as-new did not happen');
     await sleepUntil(ctx, t + 3 * DAY + MINUTE);
-    await idle(hd);
+    await untilIdle(hd);
     await u.milestone(hd, 'm1');
     return hd;
   },
@@ -356,7 +331,7 @@ async function main() {
         if (only.length && !only.includes(name)) continue;
         const chains = [await drive(ctx)].flat();
         const last = chains[chains.length - 1]!;
-        await idle(last);
+        await untilIdle(last);
         const runs = (await Promise.all(chains.map((hd) => runsOf(ctx, hd)))).flat();
         runs.forEach((r, i) => {
           const file = path.join(OUT, runs.length > 1 ? `${name}.run${i + 1}.json` : `${name}.json`);

@@ -207,15 +207,12 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000
  */
 export async function clearOfTimers(
   env: TestWorkflowEnvironment,
-  workflows: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }[],
+  workflows: { workflowId: string; fetchHistory(): Promise<temporal.api.history.v1.IHistory> }[],
   guardMs = 5 * 60_000,
 ): Promise<void> {
   for (let round = 0; round < 10; round += 1) {
-    const histories = await eventually(async () => {
-      const hs = await Promise.all(workflows.map((w) => w.fetchHistory()));
-      if (hs.some((h) => pendingWork(h))) throw new Error('a workflow task or activity is still pending');
-      return hs;
-    }, 30_000);
+    for (const w of workflows) await untilIdle(w);
+    const histories = await Promise.all(workflows.map((w) => w.fetchHistory()));
     const now = await env.currentTimeMs();
     const due = histories
       .flatMap((h) => pendingTimers(h))
@@ -226,7 +223,8 @@ export async function clearOfTimers(
   throw new Error('timers kept falling due within the guard after 10 skips');
 }
 
-function pendingWork(h: temporal.api.history.v1.IHistory): boolean {
+/** Whether a workflow task or an activity of the run is scheduled or running. */
+export function pendingWork(h: temporal.api.history.v1.IHistory): boolean {
   let open = 0;
   for (const e of h.events ?? []) {
     if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open += 1;
@@ -242,6 +240,18 @@ function pendingWork(h: temporal.api.history.v1.IHistory): boolean {
       open -= 1;
   }
   return open > 0;
+}
+
+/** Waits (real time, up to 30 s) until no workflow task or activity of the latest run is outstanding. */
+export async function untilIdle(hd: {
+  workflowId: string;
+  fetchHistory(): Promise<temporal.api.history.v1.IHistory>;
+}): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (!pendingWork(await hd.fetchHistory())) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`workflow ${hd.workflowId} did not become idle`);
 }
 
 /** Fire times (epoch ms) of the timers started and neither fired nor cancelled. */

@@ -21,6 +21,7 @@ import { actor, clueInput, insertClue } from '../helpers/fixtures';
 import {
   eventually,
   freshDatabase,
+  pendingWork,
   startSmtp,
   testWorkflowBundle,
   timeSkippingEnv,
@@ -108,28 +109,7 @@ export async function startHarness(
 
 /** Whether a workflow task or an activity of the workflow is scheduled or running. */
 export async function busy(hd: ClueHandle): Promise<boolean> {
-  const events = (await hd.fetchHistory()).events ?? [];
-  let wft = 0;
-  let act = 0;
-  for (const e of events) {
-    if (e.workflowTaskScheduledEventAttributes) wft += 1;
-    if (
-      e.workflowTaskCompletedEventAttributes ||
-      e.workflowTaskFailedEventAttributes ||
-      e.workflowTaskTimedOutEventAttributes
-    )
-      wft -= 1;
-    if (e.activityTaskScheduledEventAttributes) act += 1;
-    if (
-      e.activityTaskCompletedEventAttributes ||
-      e.activityTaskFailedEventAttributes ||
-      e.activityTaskTimedOutEventAttributes ||
-      e.activityTaskCanceledEventAttributes
-    ) {
-      act -= 1;
-    }
-  }
-  return wft > 0 || act > 0;
+  return pendingWork(await hd.fetchHistory());
 }
 
 /** Inserts a clue row and starts its workflow; resolves once the workflow has projected its start. */
